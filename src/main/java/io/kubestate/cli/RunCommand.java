@@ -1,0 +1,184 @@
+package io.kubestate.cli;
+
+import io.fabric8.kubernetes.client.Config;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import io.kubestate.demo.DemoCluster;
+import io.kubestate.expr.CompiledConfig;
+import io.kubestate.expr.KindMetrics;
+import io.kubestate.server.HealthServer;
+import io.kubestate.source.InformerSource;
+import io.kubestate.source.KindState;
+import io.kubestate.telemetry.StateMetrics;
+import io.kubestate.telemetry.Telemetry;
+import io.kubestate.telemetry.TelemetrySettings;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+@Command(name = "run", description = "Watch the cluster and serve metrics (the default command).")
+final class RunCommand implements Callable<Integer> {
+  static final int DEFAULT_CARDINALITY_LIMIT = 200_000;
+  static final List<String> DEMO_PRESETS = List.of("tekton", "kueue");
+  private static final Logger logger = Logger.getLogger(RunCommand.class.getName());
+
+  @Spec CommandSpec spec;
+
+  @Mixin ConfigOptions config = new ConfigOptions();
+
+  @Option(names = "--kubeconfig", paramLabel = "FILE", description = "Kubeconfig file (default: KUBECONFIG, "
+      + "~/.kube/config, or the pod's service account).")
+  Path kubeconfig;
+
+  @Option(names = "--context", paramLabel = "NAME", description = "Kubeconfig context (default: the current one).")
+  String context;
+
+  @Option(names = "--namespaces", paramLabel = "NS", split = ",",
+      description = "Namespaces to watch, comma-separated (default: all). One watch per namespace: needs only "
+          + "namespaced RBAC.")
+  List<String> namespaces = new ArrayList<>();
+
+  @Option(names = "--metrics-host", paramLabel = "HOST",
+      defaultValue = "${env:OTEL_EXPORTER_PROMETHEUS_HOST:-0.0.0.0}",
+      description = "Address of the Prometheus endpoint (default: ${DEFAULT-VALUE}).")
+  String metricsHost;
+
+  @Option(names = "--metrics-port", paramLabel = "PORT", defaultValue = "${env:OTEL_EXPORTER_PROMETHEUS_PORT:-9464}",
+      description = "Port of the Prometheus endpoint, path /metrics (default: ${DEFAULT-VALUE}).")
+  int metricsPort;
+
+  @Option(names = "--telemetry-host", paramLabel = "HOST", defaultValue = "0.0.0.0",
+      description = "Address of the health endpoints (default: ${DEFAULT-VALUE}).")
+  String telemetryHost;
+
+  @Option(names = "--telemetry-port", paramLabel = "PORT", defaultValue = "8081",
+      description = "Port of /healthz and /readyz (default: ${DEFAULT-VALUE}).")
+  int telemetryPort;
+
+  @Option(names = "--cardinality-limit", paramLabel = "N", defaultValue = "" + DEFAULT_CARDINALITY_LIMIT,
+      description = "Series per instrument and reader before the SDK folds the excess into an overflow series, "
+          + "which is logged (default: ${DEFAULT-VALUE}).")
+  int cardinalityLimit;
+
+  @Option(names = "--cluster-name", paramLabel = "NAME", defaultValue = "${env:K8S_CLUSTER_NAME}",
+      description = "Sets the k8s.cluster.name resource attribute.")
+  String clusterName;
+
+  @Option(names = "--demo", description = "Run against an embedded demo API server seeded with Tekton and Kueue "
+      + "objects that change every few seconds (presets tekton and kueue unless others are given).")
+  boolean demo;
+
+  private final CountDownLatch stopped = new CountDownLatch(1);
+  private final Deque<AutoCloseable> resources = new ArrayDeque<>();
+
+  @Override
+  public Integer call() throws Exception {
+    var err = spec.commandLine().getErr();
+    if (config.isEmpty() && !demo) {
+      err.println("nothing to watch: give --preset NAME (see `presets`) or --config FILE, or try --demo");
+      err.flush();
+      return ValidateCommand.INVALID;
+    }
+    CompiledConfig compiled = config.compile(err, DEMO_PRESETS);
+    if (compiled == null) {
+      return ValidateCommand.INVALID;
+    }
+    Config clientConfig;
+    if (demo) {
+      DemoCluster cluster = DemoCluster.start();
+      resources.push(cluster);
+      cluster.simulator().start(Duration.ofSeconds(3));
+      clientConfig = cluster.clientConfig();
+      logger.info("demo API server at " + cluster.masterUrl() + ", simulating Tekton and Kueue every 3 s");
+    } else {
+      clientConfig = ClusterConnection.resolve(kubeconfig, context, System.getenv(),
+          Path.of(System.getProperty("user.home")));
+      if (clientConfig == null) {
+        err.println(ClusterConnection.NO_CLUSTER);
+        err.flush();
+        return 1;
+      }
+    }
+    Runtime.getRuntime().addShutdownHook(new Thread(this::shutdown, "shutdown"));
+    try {
+      start(compiled, clientConfig);
+    } catch (RuntimeException e) {
+      shutdown();
+      throw e;
+    }
+    stopped.await();
+    return 0;
+  }
+
+  private void start(CompiledConfig compiled, Config clientConfig) {
+    KubernetesClient client = new KubernetesClientBuilder().withConfig(clientConfig).build();
+    resources.push(client);
+    Telemetry telemetry = Telemetry.start(new TelemetrySettings(metricsHost, metricsPort, cardinalityLimit,
+        clusterName, Version.current(), instanceId(), Map.of()));
+    resources.push(telemetry);
+    InformerSource source = InformerSource.start(client,
+        compiled.kinds().stream().map(KindMetrics::target).toList(), namespaces);
+    resources.push(source);
+    StateMetrics metrics = StateMetrics.register(telemetry.meter(StateMetrics.SCOPE, Version.current()), compiled,
+        source, Clock.systemUTC(), cardinalityLimit);
+    resources.push(metrics);
+    HealthServer health = HealthServer.start(telemetryHost, telemetryPort, () -> readiness(source));
+    resources.push(health);
+    logger.info(String.format("kube-state-otel %s: %d kind(s), %d families; metrics on http://%s:%d/metrics, "
+            + "health on :%d/healthz and /readyz%s", Version.current(), compiled.kinds().size(),
+        compiled.familyCount(), metricsHost, telemetry.prometheusPort(), health.port(),
+        telemetry.pushExporters().isEmpty() ? "" : "; pushing with " + telemetry.pushExporters()));
+  }
+
+  private static HealthServer.Readiness readiness(InformerSource source) {
+    StringBuilder detail = new StringBuilder();
+    boolean ready = true;
+    for (Map.Entry<io.kubestate.expr.WatchTarget, KindState> e : source.states().entrySet()) {
+      detail.append(e.getKey()).append(": ").append(e.getValue().name().toLowerCase()).append('\n');
+      ready &= e.getValue() == KindState.SYNCED;
+    }
+    return new HealthServer.Readiness(ready, (ready ? "ready\n" : "not ready\n") + detail);
+  }
+
+  private static String instanceId() {
+    String pod = System.getenv("POD_NAME");
+    if (pod != null && !pod.isBlank()) {
+      return pod;
+    }
+    try {
+      return InetAddress.getLocalHost().getHostName();
+    } catch (UnknownHostException e) {
+      return UUID.randomUUID().toString();
+    }
+  }
+
+  /** Closes in reverse order of start: health first, then metrics, informers, the final export, the client. */
+  private synchronized void shutdown() {
+    while (!resources.isEmpty()) {
+      AutoCloseable r = resources.pop();
+      try {
+        r.close();
+      } catch (Exception e) {
+        logger.log(Level.WARNING, "error while stopping " + r.getClass().getSimpleName(), e);
+      }
+    }
+    stopped.countDown();
+  }
+}

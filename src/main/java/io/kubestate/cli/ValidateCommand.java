@@ -1,0 +1,48 @@
+package io.kubestate.cli;
+
+import io.kubestate.config.ConfigException;
+import io.kubestate.config.ConfigLoader;
+import io.kubestate.config.Problem;
+import io.kubestate.expr.CompiledConfig;
+import io.kubestate.expr.Compiler;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+@Command(name = "validate",
+    description = "Check config files. Exit 0 when valid; otherwise print every problem as FILE:LINE:COLUMN: message "
+        + "and exit 2.")
+final class ValidateCommand implements Callable<Integer> {
+  static final int INVALID = 2;
+
+  @Spec CommandSpec spec;
+
+  @Option(names = "--config", paramLabel = "FILE", required = true, arity = "1..*",
+      description = "Config files to check.")
+  List<Path> configs;
+
+  @Override
+  public Integer call() {
+    var out = spec.commandLine().getOut();
+    var err = spec.commandLine().getErr();
+    int problems = 0;
+    for (Path file : configs) {
+      try {
+        CompiledConfig compiled = Compiler.compile(ConfigLoader.load(List.of(), List.of(file)));
+        out.println(file + ": valid (" + compiled.kinds().size() + " kind(s), " + compiled.familyCount() + " families)");
+      } catch (ConfigException e) {
+        for (Problem p : e.problems()) {
+          err.println(p);
+        }
+        problems += e.problems().size();
+      }
+    }
+    out.flush();
+    err.flush();
+    return problems == 0 ? 0 : INVALID;
+  }
+}

@@ -1,0 +1,4 @@
+package io.kubestate.config;
+
+/** A data-point attribute: its key and the expression giving its value. */
+public record AttributeConfig(String key, ExprConfig value, Position position) {}

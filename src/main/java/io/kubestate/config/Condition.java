@@ -1,0 +1,32 @@
+package io.kubestate.config;
+
+import java.util.List;
+
+/**
+ * A filter on the object (or the current element of an iteration): the value at {@code path}
+ * compared with the operands. A missing value equals nothing, so {@code notEquals} holds for it.
+ */
+public record Condition(String path, Operator operator, List<Object> operands, Position position) {
+
+  public Condition {
+    operands = List.copyOf(operands);
+  }
+
+  public enum Operator {
+    EQUALS("equals"),
+    NOT_EQUALS("notEquals"),
+    IN("in"),
+    NOT_IN("notIn"),
+    EXISTS("exists");
+
+    private final String key;
+
+    Operator(String key) {
+      this.key = key;
+    }
+
+    public String key() {
+      return key;
+    }
+  }
+}

@@ -1,0 +1,78 @@
+package io.kubestate.config;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Loads config files and presets into one {@link MetricsConfig}. Structural problems of all inputs
+ * are collected and thrown together.
+ */
+public final class ConfigLoader {
+
+  private ConfigLoader() {}
+
+  public static MetricsConfig load(List<String> presets, List<Path> files) {
+    Problems problems = new Problems();
+    List<MetricsConfig> parts = new ArrayList<>();
+    for (String preset : presets) {
+      parts.add(parse(Presets.source(preset), Presets.text(preset), problems));
+    }
+    for (Path file : files) {
+      String text;
+      try {
+        text = Files.readString(file, StandardCharsets.UTF_8);
+      } catch (IOException e) {
+        problems.add(Position.of(file.toString()), "cannot read config file: " + e.getMessage());
+        continue;
+      }
+      parts.add(parse(file.toString(), text, problems));
+    }
+    problems.throwIfAny();
+    return MetricsConfig.merge(parts);
+  }
+
+  /** Parses one file's text; problems are added to {@code problems}. */
+  public static MetricsConfig parse(String source, String text, Problems problems) {
+    List<Node> docs;
+    try {
+      docs = YamlReader.readAll(source, text);
+    } catch (ConfigException e) {
+      problems.addAll(e.problems());
+      return new MetricsConfig(List.of());
+    }
+    List<MetricsConfig> parts = new ArrayList<>();
+    for (Node doc : docs) {
+      if (doc instanceof Node.Scalar s && s.value() == null) {
+        continue;
+      }
+      Fields top = Fields.of(doc, "a config document", problems);
+      if (top == null) {
+        continue;
+      }
+      Node kind = top.node("kind");
+      Object word = kind instanceof Node.Scalar s ? s.value() : null;
+      if (NativeConfigParser.KIND.equals(word)) {
+        parts.add(new NativeConfigParser(problems).parse(top));
+      } else {
+        problems.add(kind == null ? top.position() : kind.position(),
+            "unknown config kind " + (word == null ? "(missing \"kind\")" : "\"" + word + "\"")
+                + "; expected \"" + NativeConfigParser.KIND + "\"");
+      }
+    }
+    if (parts.isEmpty() && problems.isEmpty()) {
+      problems.add(Position.of(source), "the file holds no config document");
+    }
+    return MetricsConfig.merge(parts);
+  }
+
+  static String read(InputStream in) throws IOException {
+    try (in) {
+      return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+    }
+  }
+}

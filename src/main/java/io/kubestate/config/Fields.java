@@ -1,0 +1,154 @@
+package io.kubestate.config;
+
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Typed access to the keys of one YAML map. Every key that is read is remembered, so that {@link
+ * #rejectUnknown()} can report the keys nobody asked for, typos included.
+ */
+final class Fields {
+  private final Node.Mapping map;
+  private final Problems problems;
+  private final Set<String> known = new LinkedHashSet<>();
+
+  private Fields(Node.Mapping map, Problems problems) {
+    this.map = map;
+    this.problems = problems;
+  }
+
+  /** Null (with a problem recorded) when the node is not a map. */
+  static Fields of(Node node, String what, Problems problems) {
+    if (node instanceof Node.Mapping m) {
+      return new Fields(m, problems);
+    }
+    problems.add(node.position(), what + " must be a map, found " + node.describe());
+    return null;
+  }
+
+  Position position() {
+    return map.position();
+  }
+
+  Node node(String key) {
+    known.add(key);
+    Node.Mapping.Entry e = map.entries().get(key);
+    return e == null ? null : e.value();
+  }
+
+  boolean has(String key) {
+    known.add(key);
+    return map.entries().containsKey(key);
+  }
+
+  /** Where the value of a key was written, for messages about the value itself. */
+  Position valuePosition(String key) {
+    Node.Mapping.Entry e = map.entries().get(key);
+    return e == null ? map.position() : e.value().position();
+  }
+
+  Position keyPosition(String key) {
+    Node.Mapping.Entry e = map.entries().get(key);
+    return e == null ? map.position() : e.keyPosition();
+  }
+
+  String string(String key, boolean required) {
+    Node n = node(key);
+    if (n == null || (n instanceof Node.Scalar s && s.value() == null)) {
+      if (required) {
+        problems.add(map.position(), "missing required key \"" + key + "\"");
+      }
+      return null;
+    }
+    if (n instanceof Node.Scalar s && !(s.value() instanceof Map || s.value() instanceof List)) {
+      return String.valueOf(s.value());
+    }
+    problems.add(n.position(), "\"" + key + "\" must be a string, found " + n.describe());
+    return null;
+  }
+
+  List<String> strings(String key) {
+    Node n = node(key);
+    List<String> out = new ArrayList<>();
+    if (n == null) {
+      return out;
+    }
+    if (n instanceof Node.Scalar s && s.value() != null) {
+      out.add(String.valueOf(s.value()));
+    } else if (n instanceof Node.Sequence seq) {
+      for (Node item : seq.items()) {
+        if (item instanceof Node.Scalar s && s.value() != null) {
+          out.add(String.valueOf(s.value()));
+        } else {
+          problems.add(item.position(), "\"" + key + "\" entries must be strings, found " + item.describe());
+        }
+      }
+    } else {
+      problems.add(n.position(), "\"" + key + "\" must be a string or a list of strings, found " + n.describe());
+    }
+    return out;
+  }
+
+  /** Items of a list-valued key; a single map is accepted as a list of one. */
+  List<Node> list(String key) {
+    Node n = node(key);
+    if (n == null || (n instanceof Node.Scalar s && s.value() == null)) {
+      return List.of();
+    }
+    if (n instanceof Node.Sequence seq) {
+      return seq.items();
+    }
+    if (n instanceof Node.Mapping) {
+      return List.of(n);
+    }
+    problems.add(n.position(), "\"" + key + "\" must be a list, found " + n.describe());
+    return List.of();
+  }
+
+  void rejectUnknown() {
+    for (Map.Entry<String, Node.Mapping.Entry> e : map.entries().entrySet()) {
+      if (!known.contains(e.getKey())) {
+        String hint = closest(e.getKey(), known);
+        problems.add(
+            e.getValue().keyPosition(),
+            "unknown key \"" + e.getKey() + "\"" + (hint == null ? "" : " (did you mean \"" + hint + "\"?)")
+                + "; allowed here: " + String.join(", ", known));
+      }
+    }
+  }
+
+  private static String closest(String key, Set<String> candidates) {
+    String best = null;
+    int bestDistance = 3;
+    for (String c : candidates) {
+      int d = distance(key.toLowerCase(java.util.Locale.ROOT), c.toLowerCase(java.util.Locale.ROOT));
+      if (d < bestDistance) {
+        bestDistance = d;
+        best = c;
+      }
+    }
+    return best;
+  }
+
+  private static int distance(String a, String b) {
+    int[] prev = new int[b.length() + 1];
+    int[] cur = new int[b.length() + 1];
+    for (int j = 0; j <= b.length(); j++) {
+      prev[j] = j;
+    }
+    for (int i = 1; i <= a.length(); i++) {
+      cur[0] = i;
+      for (int j = 1; j <= b.length(); j++) {
+        int cost = a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1;
+        cur[j] = Math.min(Math.min(cur[j - 1] + 1, prev[j] + 1), prev[j - 1] + cost);
+      }
+      int[] t = prev;
+      prev = cur;
+      cur = t;
+    }
+    return prev[b.length()];
+  }
+}

@@ -1,0 +1,369 @@
+package io.kubestate.config;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.regex.Pattern;
+
+/** Reads the native {@code kind: MetricsConfig} format into the config model. */
+final class NativeConfigParser {
+  static final String KIND = "MetricsConfig";
+  private static final Pattern METRIC_NAME = Pattern.compile("[A-Za-z][A-Za-z0-9_.\\-/]{0,254}");
+  private static final Pattern ATTRIBUTE_KEY = Pattern.compile("[A-Za-z_][A-Za-z0-9_.\\-/]*");
+
+  private final Problems problems;
+
+  NativeConfigParser(Problems problems) {
+    this.problems = problems;
+  }
+
+  MetricsConfig parse(Fields top) {
+    top.string("kind", true);
+    top.string("description", false);
+    List<ResourceConfig> resources = new ArrayList<>();
+    for (Node n : top.list("resources")) {
+      ResourceConfig r = resource(n);
+      if (r != null) {
+        resources.add(r);
+      }
+    }
+    if (!top.has("resources")) {
+      problems.add(top.position(), "missing required key \"resources\"");
+    }
+    top.rejectUnknown();
+    return new MetricsConfig(resources);
+  }
+
+  private ResourceConfig resource(Node node) {
+    Fields f = Fields.of(node, "a resource", problems);
+    if (f == null) {
+      return null;
+    }
+    String group = f.string("group", false);
+    List<String> versions = new ArrayList<>();
+    String version = f.string("version", false);
+    if (version != null) {
+      versions.add(version);
+    }
+    versions.addAll(f.strings("versions"));
+    if (versions.isEmpty()) {
+      problems.add(f.position(), "missing required key \"version\" (or \"versions\", in order of preference)");
+    } else if (version != null && f.has("versions") && versions.size() > 1) {
+      problems.add(f.keyPosition("versions"), "give either \"version\" or \"versions\", not both");
+    }
+    String kind = f.string("kind", true);
+    String plural = f.string("plural", false);
+    String selector = f.string("labelSelector", false);
+    List<AttributeConfig> attributes = attributes(f);
+    List<FamilyConfig> families = new ArrayList<>();
+    for (Node n : f.list("families")) {
+      FamilyConfig fam = family(n);
+      if (fam != null) {
+        families.add(fam);
+      }
+    }
+    if (families.isEmpty() && f.has("families")) {
+      problems.add(f.keyPosition("families"), "\"families\" is empty: this resource would produce no metrics");
+    } else if (!f.has("families")) {
+      problems.add(f.position(), "missing required key \"families\"");
+    }
+    f.rejectUnknown();
+    if (kind == null || versions.isEmpty()) {
+      return null;
+    }
+    return new ResourceConfig(
+        group == null ? "" : group, versions, kind, plural, selector, attributes, families, f.position());
+  }
+
+  private FamilyConfig family(Node node) {
+    Fields f = Fields.of(node, "a family", problems);
+    if (f == null) {
+      return null;
+    }
+    String name = f.string("name", true);
+    if (name != null && !METRIC_NAME.matcher(name).matches()) {
+      problems.add(f.valuePosition("name"), "invalid metric name \"" + name
+          + "\": letters, digits, '_', '.', '-' and '/', starting with a letter, at most 255 characters");
+    }
+    FamilyType type = type(f);
+    String description = f.string("description", false);
+    String unit = f.string("unit", false);
+    List<String> each = f.strings("each");
+    List<AttributeConfig> attributes = attributes(f);
+    ExprConfig value = f.has("value") ? ExprParser.parse(f.node("value"), problems) : null;
+    List<String> states = f.strings("states");
+    String stateAttribute = f.string("stateAttribute", false);
+    List<Condition> when = new ArrayList<>();
+    for (Node n : f.list("when")) {
+      Condition c = condition(n);
+      if (c != null) {
+        when.add(c);
+      }
+    }
+    Aggregation aggregate = f.has("aggregate") ? aggregation(f.node("aggregate")) : null;
+    f.rejectUnknown();
+    if (type != null) {
+      checkShape(f, type, value, states, stateAttribute, aggregate);
+    }
+    if (name == null || type == null) {
+      return null;
+    }
+    return new FamilyConfig(
+        name, type, description == null ? "" : description, unit == null ? "" : unit, each,
+        attributes, value, states, stateAttribute, when, aggregate, f.position());
+  }
+
+  private FamilyType type(Fields f) {
+    String word = f.string("type", true);
+    if (word == null) {
+      return null;
+    }
+    try {
+      return FamilyType.valueOf(word.toUpperCase(Locale.ROOT));
+    } catch (IllegalArgumentException e) {
+      problems.add(f.valuePosition("type"), "unknown family type \"" + word + "\"; use gauge, stateset or info");
+      return null;
+    }
+  }
+
+  private void checkShape(Fields f, FamilyType type, ExprConfig value, List<String> states, String stateAttribute,
+      Aggregation aggregate) {
+    boolean counting = aggregate != null && aggregate.function() == Aggregation.Function.COUNT;
+    if (counting && value != null) {
+      problems.add(f.keyPosition("value"), "a family that counts samples takes no \"value\"; use function: sum to add values");
+      return;
+    }
+    switch (type) {
+      case GAUGE -> {
+        if (value == null && !counting) {
+          problems.add(f.position(), "a gauge needs a \"value\"" + (aggregate != null ? " to sum" : ""));
+        }
+        rejectStateKeys(f, states, stateAttribute, "gauge");
+      }
+      case INFO -> {
+        if (value != null) {
+          problems.add(f.keyPosition("value"), "an info family is always 1; remove \"value\" or use a gauge");
+        }
+        rejectStateKeys(f, states, stateAttribute, "info family");
+      }
+      case STATESET -> {
+        if (value == null) {
+          problems.add(f.position(), "a stateset needs a \"value\" giving the current state");
+        }
+        if (states.isEmpty()) {
+          problems.add(f.position(), "a stateset needs a non-empty \"states\" list");
+        }
+        if (stateAttribute == null) {
+          problems.add(f.position(), "a stateset needs a \"stateAttribute\" naming the state attribute");
+        }
+        if (states.size() != new java.util.HashSet<>(states).size()) {
+          problems.add(f.keyPosition("states"), "\"states\" lists a state twice");
+        }
+      }
+    }
+  }
+
+  private void rejectStateKeys(Fields f, List<String> states, String stateAttribute, String what) {
+    if (!states.isEmpty()) {
+      problems.add(f.keyPosition("states"), "\"states\" applies to a stateset, not a " + what);
+    }
+    if (stateAttribute != null) {
+      problems.add(f.keyPosition("stateAttribute"), "\"stateAttribute\" applies to a stateset, not a " + what);
+    }
+  }
+
+  private List<AttributeConfig> attributes(Fields f) {
+    Node n = f.node("attributes");
+    List<AttributeConfig> out = new ArrayList<>();
+    if (n == null) {
+      return out;
+    }
+    if (!(n instanceof Node.Mapping map)) {
+      problems.add(n.position(), "\"attributes\" must be a map from attribute key to expression, found " + n.describe());
+      return out;
+    }
+    map.entries().forEach((key, entry) -> {
+      if (!ATTRIBUTE_KEY.matcher(key).matches()) {
+        problems.add(entry.keyPosition(), "invalid attribute key \"" + key + "\"");
+      }
+      out.add(new AttributeConfig(key, ExprParser.parse(entry.value(), problems), entry.keyPosition()));
+    });
+    return out;
+  }
+
+  private Condition condition(Node node) {
+    Fields f = Fields.of(node, "a condition", problems);
+    if (f == null) {
+      return null;
+    }
+    String path = f.string("path", true);
+    Condition.Operator op = null;
+    List<Object> operands = new ArrayList<>();
+    for (Condition.Operator candidate : Condition.Operator.values()) {
+      Node n = f.node(candidate.key());
+      if (n == null) {
+        continue;
+      }
+      if (op != null) {
+        problems.add(n.position(), "a condition takes one operator; found \"" + op.key() + "\" and \"" + candidate.key() + "\"");
+        continue;
+      }
+      op = candidate;
+      Object plain = n.toPlain();
+      switch (candidate) {
+        case IN, NOT_IN -> {
+          if (plain instanceof List<?> list) {
+            list.forEach(o -> operands.add(o));
+          } else {
+            problems.add(n.position(), "\"" + candidate.key() + "\" needs a list");
+          }
+        }
+        case EXISTS -> {
+          if (plain instanceof Boolean b) {
+            operands.add(b);
+          } else {
+            problems.add(n.position(), "\"exists\" needs true or false");
+          }
+        }
+        default -> {
+          if (plain instanceof Map || plain instanceof List) {
+            problems.add(n.position(), "\"" + candidate.key() + "\" needs a single value");
+          } else {
+            operands.add(plain);
+          }
+        }
+      }
+    }
+    if (op == null) {
+      problems.add(f.position(), "a condition needs one of equals, notEquals, in, notIn, exists");
+    }
+    f.rejectUnknown();
+    return path == null || op == null ? null : new Condition(path, op, operands, f.position());
+  }
+
+  private Aggregation aggregation(Node node) {
+    Fields f = Fields.of(node, "\"aggregate\"", problems);
+    if (f == null) {
+      return null;
+    }
+    String fn = f.string("function", true);
+    List<String> by = f.strings("by");
+    f.rejectUnknown();
+    if (fn == null) {
+      return null;
+    }
+    try {
+      return new Aggregation(Aggregation.Function.valueOf(fn.toUpperCase(Locale.ROOT)), by, f.position());
+    } catch (IllegalArgumentException e) {
+      problems.add(f.valuePosition("function"), "unknown aggregate function \"" + fn + "\"; use count or sum");
+      return null;
+    }
+  }
+
+  /** Expressions: a string is a path; a number or boolean a constant; a map the long form. */
+  static final class ExprParser {
+    private ExprParser() {}
+
+    static ExprConfig parse(Node node, Problems problems) {
+      if (node instanceof Node.Scalar s) {
+        if (s.value() instanceof String path) {
+          return new ExprConfig.Path(path, s.position());
+        }
+        return new ExprConfig.Literal(s.value(), s.position());
+      }
+      if (node instanceof Node.Sequence seq) {
+        problems.add(seq.position(), "an expression is a path, a constant or a map; to try several paths in turn use {first: [...]}");
+        return new ExprConfig.Literal(null, seq.position());
+      }
+      Fields f = Fields.of(node, "an expression", problems);
+      ExprConfig base = base(f, problems);
+      Map<String, Object> mapping = null;
+      Node mapNode = f.node("map");
+      if (mapNode != null) {
+        if (mapNode instanceof Node.Mapping m) {
+          mapping = new LinkedHashMap<>();
+          for (Map.Entry<String, Node.Mapping.Entry> e : m.entries().entrySet()) {
+            Object v = e.getValue().value().toPlain();
+            if (v instanceof Map || v instanceof List) {
+              problems.add(e.getValue().value().position(), "a \"map\" value must be a number or a string");
+            }
+            mapping.put(e.getKey(), v);
+          }
+        } else {
+          problems.add(mapNode.position(), "\"map\" must be a map from value to result");
+        }
+      }
+      ExprConfig.Literal fallback = null;
+      Node def = f.node("default");
+      if (def != null) {
+        fallback = new ExprConfig.Literal(def.toPlain(), def.position());
+      }
+      Conversion conversion = Conversion.AUTO;
+      String as = f.string("as", false);
+      if (as != null) {
+        try {
+          conversion = Conversion.valueOf(as.toUpperCase(Locale.ROOT));
+        } catch (IllegalArgumentException e) {
+          problems.add(f.valuePosition("as"), "unknown conversion \"" + as + "\"; use number, boolean, timestamp or duration");
+        }
+      }
+      f.rejectUnknown();
+      if (mapping == null && fallback == null && conversion == Conversion.AUTO) {
+        return base;
+      }
+      return new ExprConfig.Modified(base, mapping, fallback, conversion, f.position());
+    }
+
+    private static ExprConfig base(Fields f, Problems problems) {
+      List<String> present = new ArrayList<>();
+      for (String k : List.of("path", "value", "first", "duration")) {
+        if (f.has(k)) {
+          present.add(k);
+        }
+      }
+      if (present.size() != 1) {
+        problems.add(f.position(), present.isEmpty()
+            ? "an expression map needs one of path, value, first, duration"
+            : "an expression takes one of path, value, first, duration; found " + String.join(" and ", present));
+        return new ExprConfig.Literal(null, f.position());
+      }
+      switch (present.get(0)) {
+        case "path" -> {
+          String p = f.string("path", true);
+          return new ExprConfig.Path(p == null ? "" : p, f.keyPosition("path"));
+        }
+        case "value" -> {
+          Node v = f.node("value");
+          return new ExprConfig.Literal(v.toPlain(), v.position());
+        }
+        case "first" -> {
+          List<ExprConfig> options = new ArrayList<>();
+          for (Node n : f.list("first")) {
+            options.add(parse(n, problems));
+          }
+          if (options.isEmpty()) {
+            problems.add(f.keyPosition("first"), "\"first\" needs at least one expression");
+          }
+          return new ExprConfig.FirstOf(options, f.keyPosition("first"));
+        }
+        default -> {
+          Fields d = Fields.of(f.node("duration"), "\"duration\"", problems);
+          if (d == null) {
+            return new ExprConfig.Literal(null, f.position());
+          }
+          Node from = d.node("from");
+          Node to = d.node("to");
+          d.rejectUnknown();
+          if (from == null) {
+            problems.add(d.position(), "\"duration\" needs \"from\"");
+            return new ExprConfig.Literal(null, d.position());
+          }
+          return new ExprConfig.Elapsed(
+              parse(from, problems), to == null ? null : parse(to, problems), f.keyPosition("duration"));
+        }
+      }
+    }
+  }
+}

@@ -1,0 +1,184 @@
+package io.kubestate.expr;
+
+import io.kubestate.config.Aggregation;
+import io.kubestate.config.FamilyType;
+import io.kubestate.config.Position;
+import java.util.List;
+import java.util.Map;
+
+/** A metric family ready to evaluate: paths parsed, attributes resolved, iteration laid out. */
+public final class CompiledFamily {
+  private final String name;
+  private final FamilyType type;
+  private final String description;
+  private final String unit;
+  private final Position position;
+  private final String[] attributeKeys;
+  private final Expression[] attributeValues;
+  private final Path[] each;
+  private final Predicate[] when;
+  private final Expression value;
+  private final String[] states;
+  private final Aggregation.Function aggregate;
+
+  /** A compiled {@code when} condition. */
+  interface Predicate {
+    boolean test(Scope scope);
+  }
+
+  CompiledFamily(String name, FamilyType type, String description, String unit, Position position,
+      List<String> attributeKeys, List<Expression> attributeValues, List<Path> each,
+      List<Predicate> when, Expression value, List<String> states, Aggregation.Function aggregate) {
+    this.name = name;
+    this.type = type;
+    this.description = description;
+    this.unit = unit;
+    this.position = position;
+    this.attributeKeys = attributeKeys.toArray(new String[0]);
+    this.attributeValues = attributeValues.toArray(new Expression[0]);
+    this.each = each.toArray(new Path[0]);
+    this.when = when.toArray(new Predicate[0]);
+    this.value = value;
+    this.states = states.toArray(new String[0]);
+    this.aggregate = aggregate;
+  }
+
+  public String name() {
+    return name;
+  }
+
+  public FamilyType type() {
+    return type;
+  }
+
+  public String description() {
+    return description;
+  }
+
+  public String unit() {
+    return unit;
+  }
+
+  public Position position() {
+    return position;
+  }
+
+  /** Output attribute keys; for a stateset the state attribute is the last. */
+  public List<String> attributeKeys() {
+    return List.of(attributeKeys);
+  }
+
+  /** Null unless the family folds samples across objects. */
+  public Aggregation.Function aggregate() {
+    return aggregate;
+  }
+
+  /**
+   * Whether the value is a level that can be added across series (states, counts, info): exported
+   * as an UpDownCounter, as semantic conventions do for state metrics; other gauges as Gauges.
+   */
+  public boolean additive() {
+    return type != FamilyType.GAUGE || aggregate != null;
+  }
+
+  /** Evaluates this family on the object the scope was reset to. */
+  public void evaluate(Scope scope, SampleSink sink) {
+    try {
+      iterate(scope, 0, sink);
+    } catch (EvaluationException e) {
+      sink.problem(this, e.reason(), e.getMessage());
+    } catch (RuntimeException e) {
+      // One malformed object must never cost the other objects or families their samples.
+      sink.problem(this, "internal_error", e.toString());
+    }
+  }
+
+  private void iterate(Scope scope, int level, SampleSink sink) {
+    if (level == each.length) {
+      emit(scope, sink);
+      return;
+    }
+    Object items = each[level].get(scope);
+    if (items instanceof List<?> list) {
+      for (Object item : list) {
+        scope.push(item, null);
+        try {
+          iterate(scope, level + 1, sink);
+        } finally {
+          scope.pop();
+        }
+      }
+    } else if (items instanceof Map<?, ?> map) {
+      for (Map.Entry<?, ?> e : map.entrySet()) {
+        scope.push(e.getValue(), String.valueOf(e.getKey()));
+        try {
+          iterate(scope, level + 1, sink);
+        } finally {
+          scope.pop();
+        }
+      }
+    } else if (items != null) {
+      scope.push(items, null);
+      try {
+        iterate(scope, level + 1, sink);
+      } finally {
+        scope.pop();
+      }
+    }
+  }
+
+  private void emit(Scope scope, SampleSink sink) {
+    try {
+      for (Predicate p : when) {
+        if (!p.test(scope)) {
+          return;
+        }
+      }
+      String[] values = new String[attributeKeys.length];
+      int own = type == FamilyType.STATESET ? values.length - 1 : values.length;
+      for (int i = 0; i < own; i++) {
+        values[i] = Values.toAttribute(attributeValues[i].evaluate(scope));
+      }
+      switch (type) {
+        case INFO -> sink.sample(this, values, 1);
+        case GAUGE -> {
+          if (value == null) {
+            sink.sample(this, values, 1);
+            return;
+          }
+          Object v = value.evaluate(scope);
+          if (v != null) {
+            sink.sample(this, values, Values.toDouble(v, io.kubestate.config.Conversion.AUTO));
+          }
+        }
+        case STATESET -> emitStates(scope, sink, values);
+      }
+    } catch (EvaluationException e) {
+      sink.problem(this, e.reason(), e.getMessage());
+    }
+  }
+
+  private void emitStates(Scope scope, SampleSink sink, String[] values) {
+    Object v = value.evaluate(scope);
+    if (v == null) {
+      return;
+    }
+    String current = Values.toAttribute(v);
+    boolean known = false;
+    int last = values.length - 1;
+    for (String state : states) {
+      boolean on = state.equals(current);
+      known |= on;
+      values[last] = state;
+      sink.sample(this, values, on ? 1 : 0);
+    }
+    if (!known) {
+      sink.problem(this, "unexpected_state", "state \"" + current + "\" is not one of the declared states");
+    }
+  }
+
+  @Override
+  public String toString() {
+    return name;
+  }
+}

@@ -1,0 +1,199 @@
+package io.kubestate.expr;
+
+import io.kubestate.config.AttributeConfig;
+import io.kubestate.config.Condition;
+import io.kubestate.config.ExprConfig;
+import io.kubestate.config.FamilyConfig;
+import io.kubestate.config.FamilyType;
+import io.kubestate.config.MetricsConfig;
+import io.kubestate.config.Position;
+import io.kubestate.config.Problems;
+import io.kubestate.config.ResourceConfig;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+
+/**
+ * Compiles a config once: parses every path, lays out attributes, and checks what only makes sense
+ * across the whole config (names used twice, attributes that collide). Every problem is reported.
+ */
+public final class Compiler {
+  private final Problems problems = new Problems();
+  private final Map<String, FamilyConfig> byName = new HashMap<>();
+
+  private Compiler() {}
+
+  /** Compiles or throws a {@link ConfigException} listing every problem. */
+  public static CompiledConfig compile(MetricsConfig config) {
+    Compiler c = new Compiler();
+    CompiledConfig out = c.compileAll(config);
+    c.problems.throwIfAny();
+    return out;
+  }
+
+  private CompiledConfig compileAll(MetricsConfig config) {
+    Map<WatchTarget, List<CompiledFamily>> grouped = new LinkedHashMap<>();
+    for (ResourceConfig r : config.resources()) {
+      WatchTarget target = new WatchTarget(r.group(), r.versions(), r.kind(), r.plural(), r.labelSelector());
+      List<CompiledFamily> families = grouped.computeIfAbsent(target, t -> new ArrayList<>());
+      Set<String> namesInResource = new HashSet<>();
+      for (FamilyConfig f : r.families()) {
+        if (!namesInResource.add(f.name())) {
+          problems.add(f.position(), "family \"" + f.name() + "\" is defined twice for " + r.groupKind());
+          continue;
+        }
+        checkAgainstOtherDefinitions(f);
+        CompiledFamily compiled = family(r, f);
+        if (compiled != null) {
+          families.add(compiled);
+        }
+      }
+    }
+    List<KindMetrics> kinds = new ArrayList<>();
+    grouped.forEach((t, fams) -> kinds.add(new KindMetrics(t, fams)));
+    return new CompiledConfig(kinds);
+  }
+
+  /** The same name may be produced from several kinds, but then it must mean the same thing. */
+  private void checkAgainstOtherDefinitions(FamilyConfig f) {
+    FamilyConfig earlier = byName.putIfAbsent(f.name(), f);
+    if (earlier == null) {
+      return;
+    }
+    if (earlier.type() != f.type()) {
+      problems.add(f.position(), "family \"" + f.name() + "\" is a " + f.type().word() + " here but a "
+          + earlier.type().word() + " at " + earlier.position());
+    }
+    if (!earlier.unit().equals(f.unit())) {
+      problems.add(f.position(), "family \"" + f.name() + "\" has unit \"" + f.unit() + "\" here but \""
+          + earlier.unit() + "\" at " + earlier.position());
+    }
+    if ((earlier.aggregate() == null) != (f.aggregate() == null)) {
+      problems.add(f.position(), "family \"" + f.name() + "\" is aggregated in one place and not in the other ("
+          + earlier.position() + ")");
+    }
+  }
+
+  private CompiledFamily family(ResourceConfig r, FamilyConfig f) {
+    int depth = f.each().size();
+    List<Path> each = new ArrayList<>();
+    for (int i = 0; i < depth; i++) {
+      Path p = path(f.each().get(i), f.position(), i);
+      if (p != null) {
+        each.add(p);
+      }
+    }
+    Map<String, Expression> attributes = new LinkedHashMap<>();
+    for (AttributeConfig a : r.attributes()) {
+      attributes.put(a.key(), expression(a.value(), -1));
+    }
+    for (AttributeConfig a : f.attributes()) {
+      attributes.put(a.key(), expression(a.value(), depth));
+    }
+    List<String> keys = new ArrayList<>(attributes.keySet());
+    List<Expression> values = new ArrayList<>(attributes.values());
+    if (f.aggregate() != null) {
+      List<String> by = f.aggregate().by();
+      List<Expression> byValues = new ArrayList<>();
+      for (String key : by) {
+        if (!attributes.containsKey(key)) {
+          problems.add(f.aggregate().position(), "aggregate \"by\" names \"" + key
+              + "\", which is not an attribute of this family; attributes: " + String.join(", ", keys));
+        }
+        byValues.add(attributes.get(key));
+      }
+      if (new HashSet<>(by).size() != by.size()) {
+        problems.add(f.aggregate().position(), "aggregate \"by\" names an attribute twice");
+      }
+      keys = new ArrayList<>(by);
+      values = byValues;
+    }
+    if (f.type() == FamilyType.STATESET && f.stateAttribute() != null) {
+      if (keys.contains(f.stateAttribute())) {
+        problems.add(f.position(), "stateAttribute \"" + f.stateAttribute() + "\" is also an attribute of this family");
+      }
+      keys.add(f.stateAttribute());
+      values.add(null);
+    }
+    List<CompiledFamily.Predicate> when = new ArrayList<>();
+    for (Condition c : f.when()) {
+      Path p = path(c.path(), c.position(), depth);
+      if (p != null) {
+        when.add(predicate(p, c));
+      }
+    }
+    Expression value = f.value() == null ? null : expression(f.value(), depth);
+    if (values.stream().anyMatch(Objects::isNull) && f.type() != FamilyType.STATESET) {
+      return null;
+    }
+    return new CompiledFamily(f.name(), f.type(), f.description(), f.unit(), f.position(), keys, values, each,
+        when, value, f.states(), f.aggregate() == null ? null : f.aggregate().function());
+  }
+
+  /**
+   * @param depth the number of enclosing iteration levels; -1 for resource-level attributes, which
+   *     are evaluated against the object root whatever the family iterates over
+   */
+  private Expression expression(ExprConfig e, int depth) {
+    if (e instanceof ExprConfig.Path p) {
+      Path path = path(p.path(), p.position(), Math.max(depth, 0));
+      if (path == null) {
+        return new Expression.Constant(null);
+      }
+      return new Expression.PathExpression(depth < 0 && path.isRelative() ? anchorAtRoot(path) : path);
+    }
+    if (e instanceof ExprConfig.Literal l) {
+      return new Expression.Constant(l.value());
+    }
+    if (e instanceof ExprConfig.FirstOf f) {
+      return new Expression.FirstOf(f.options().stream().map(o -> expression(o, depth)).toArray(Expression[]::new));
+    }
+    if (e instanceof ExprConfig.Elapsed d) {
+      return new Expression.Elapsed(expression(d.from(), depth), d.to() == null ? null : expression(d.to(), depth));
+    }
+    ExprConfig.Modified m = (ExprConfig.Modified) e;
+    return new Expression.Modified(expression(m.base(), depth), m.mapping(), m.fallback() != null,
+        m.fallback() == null ? null : m.fallback().value(), m.conversion());
+  }
+
+  private static Path anchorAtRoot(Path p) {
+    return Path.parse("$" + (p.toString().startsWith("[") ? "" : ".") + p);
+  }
+
+  private Path path(String text, Position at, int depth) {
+    try {
+      Path p = Path.parse(text);
+      if (p.up() > depth) {
+        problems.add(at, "path \"" + text + "\" goes up " + p.up() + " level(s) but only " + depth
+            + " enclosing iteration level(s) exist here");
+        return null;
+      }
+      return p;
+    } catch (IllegalArgumentException ex) {
+      problems.add(at, ex.getMessage());
+      return null;
+    }
+  }
+
+  private static CompiledFamily.Predicate predicate(Path path, Condition c) {
+    List<Object> ops = c.operands();
+    return switch (c.operator()) {
+      case EQUALS -> s -> Values.matches(path.get(s), ops.get(0));
+      case NOT_EQUALS -> s -> !Values.matches(path.get(s), ops.get(0));
+      case IN -> s -> {
+        Object v = path.get(s);
+        return ops.stream().anyMatch(o -> Values.matches(v, o));
+      };
+      case NOT_IN -> s -> {
+        Object v = path.get(s);
+        return ops.stream().noneMatch(o -> Values.matches(v, o));
+      };
+      case EXISTS -> s -> (path.get(s) != null) == (Boolean) ops.get(0);
+    };
+  }
+}

@@ -1,0 +1,37 @@
+package io.kubestate.expr;
+
+import java.util.List;
+
+/**
+ * What to watch for a group of families: a kind, its candidate versions in order of preference,
+ * and an optional label selector. Families with the same target share one informer.
+ */
+public record WatchTarget(String group, List<String> versions, String kind, String plural, String labelSelector) {
+
+  public WatchTarget {
+    versions = List.copyOf(versions);
+  }
+
+  public String apiVersion(String version) {
+    return group.isEmpty() ? version : group + "/" + version;
+  }
+
+  /** Whether an object with this apiVersion and kind belongs to the target. */
+  public boolean accepts(String apiVersion, String objectKind) {
+    if (!kind.equals(objectKind) || apiVersion == null) {
+      return false;
+    }
+    for (String v : versions) {
+      if (apiVersion(v).equals(apiVersion)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  @Override
+  public String toString() {
+    return (group.isEmpty() ? "" : group + "/") + String.join("|", versions) + " " + kind
+        + (labelSelector == null ? "" : " [" + labelSelector + "]");
+  }
+}

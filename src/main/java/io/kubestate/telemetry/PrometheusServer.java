@@ -1,0 +1,87 @@
+package io.kubestate.telemetry;
+
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+import java.io.BufferedWriter;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.OutputStreamWriter;
+import java.io.UncheckedIOException;
+import java.io.Writer;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+import java.util.zip.GZIPOutputStream;
+
+/** Serves a {@link PrometheusReader} on {@code /metrics}: text or OpenMetrics by Accept header, gzip on request. */
+public final class PrometheusServer implements AutoCloseable {
+  private static final Logger logger = Logger.getLogger(PrometheusServer.class.getName());
+  private final HttpServer server;
+  private final ExecutorService executor;
+
+  private PrometheusServer(HttpServer server, ExecutorService executor) {
+    this.server = server;
+    this.executor = executor;
+  }
+
+  public static PrometheusServer start(String host, int port, PrometheusReader reader) {
+    try {
+      HttpServer server = HttpServer.create(new InetSocketAddress(host, port), 32);
+      server.createContext("/metrics", ex -> serve(ex, reader));
+      server.createContext("/", ex -> {
+        byte[] body = "kube-state-otel: metrics at /metrics\n".getBytes(StandardCharsets.UTF_8);
+        ex.sendResponseHeaders(ex.getRequestURI().getPath().equals("/") ? 200 : 404, body.length);
+        try (OutputStream out = ex.getResponseBody()) {
+          out.write(body);
+        }
+      });
+      ExecutorService executor = Executors.newFixedThreadPool(2, r -> {
+        Thread t = new Thread(r, "prometheus-http");
+        t.setDaemon(true);
+        return t;
+      });
+      server.setExecutor(executor);
+      server.start();
+      return new PrometheusServer(server, executor);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot listen on " + host + ":" + port + " for the Prometheus endpoint", e);
+    }
+  }
+
+  private static void serve(HttpExchange ex, PrometheusReader reader) throws IOException {
+    try (ex) {
+      if (!ex.getRequestMethod().equals("GET") && !ex.getRequestMethod().equals("HEAD")) {
+        ex.sendResponseHeaders(405, -1);
+        return;
+      }
+      ExpositionFormat format = ExpositionFormat.negotiate(ex.getRequestHeaders().getFirst("Accept"));
+      String encoding = ex.getRequestHeaders().getFirst("Accept-Encoding");
+      boolean gzip = encoding != null && encoding.contains("gzip");
+      ex.getResponseHeaders().set("Content-Type", format.contentType());
+      if (gzip) {
+        ex.getResponseHeaders().set("Content-Encoding", "gzip");
+      }
+      ex.sendResponseHeaders(200, 0);
+      OutputStream body = gzip ? new GZIPOutputStream(ex.getResponseBody(), 64 * 1024) : ex.getResponseBody();
+      try (Writer out = new BufferedWriter(new OutputStreamWriter(body, StandardCharsets.UTF_8), 64 * 1024)) {
+        reader.scrape(format, out);
+      }
+    } catch (IOException | RuntimeException e) {
+      logger.log(Level.WARNING, "scrape failed", e);
+      throw e;
+    }
+  }
+
+  public int port() {
+    return server.getAddress().getPort();
+  }
+
+  @Override
+  public void close() {
+    server.stop(0);
+    executor.shutdownNow();
+  }
+}

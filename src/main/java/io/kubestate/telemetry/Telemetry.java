@@ -1,0 +1,142 @@
+package io.kubestate.telemetry;
+
+import io.opentelemetry.api.common.Attributes;
+import io.opentelemetry.api.metrics.Meter;
+import io.opentelemetry.sdk.OpenTelemetrySdk;
+import io.opentelemetry.sdk.autoconfigure.AutoConfiguredOpenTelemetrySdk;
+import io.opentelemetry.sdk.autoconfigure.spi.ConfigProperties;
+import io.opentelemetry.sdk.metrics.SdkMeterProvider;
+import io.opentelemetry.sdk.resources.Resource;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.logging.Logger;
+
+/**
+ * The OpenTelemetry SDK of the exporter. The standard SDK environment variables configure it
+ * through autoconfiguration (OTEL_METRICS_EXPORTER, OTEL_EXPORTER_OTLP_*, OTEL_METRIC_EXPORT_INTERVAL,
+ * OTEL_RESOURCE_ATTRIBUTES, OTEL_SERVICE_NAME, ...), with {@code prometheus} as the default exporter.
+ * The Prometheus endpoint is this project's own pull reader rather than the SDK's Prometheus
+ * exporter: it binds the configured host (the SDK's binds localhost since 1.62, unreachable in a
+ * pod), adds no {@code otel_scope_*} labels, keeps names such as {@code *_info} that client_java's
+ * sanitizer strips, and carries the explicit cardinality limit.
+ */
+public final class Telemetry implements AutoCloseable {
+  private static final Logger logger = Logger.getLogger(Telemetry.class.getName());
+  private static final String EXPORTERS = "otel.metrics.exporter";
+
+  private final OpenTelemetrySdk sdk;
+  private final PrometheusServer prometheus;
+  private final List<String> pushExporters;
+
+  private Telemetry(OpenTelemetrySdk sdk, PrometheusServer prometheus, List<String> pushExporters) {
+    this.sdk = sdk;
+    this.prometheus = prometheus;
+    this.pushExporters = pushExporters;
+  }
+
+  public static Telemetry start(TelemetrySettings settings) {
+    Map<String, String> defaults = new HashMap<>();
+    defaults.put(EXPORTERS, "prometheus");
+    defaults.put("otel.traces.exporter", "none");
+    defaults.put("otel.logs.exporter", "none");
+    defaults.put("otel.service.name", "kube-state-otel");
+    PrometheusHolder holder = new PrometheusHolder();
+    List<String> push = new ArrayList<>();
+    AutoConfiguredOpenTelemetrySdk auto = AutoConfiguredOpenTelemetrySdk.builder()
+        .addPropertiesSupplier(() -> defaults)
+        .addPropertiesCustomizer(config -> {
+          Map<String, String> out = new HashMap<>(settings.propertyOverrides());
+          List<String> exporters = exporters(config, settings.propertyOverrides());
+          holder.wanted = exporters.remove("prometheus");
+          push.addAll(exporters);
+          out.put(EXPORTERS, exporters.isEmpty() ? "none" : String.join(",", exporters));
+          out.put("otel.java.metrics.cardinality.limit", Integer.toString(settings.cardinalityLimit()));
+          return out;
+        })
+        .addResourceCustomizer((resource, config) -> resource.merge(extraResource(settings)))
+        .addMeterProviderCustomizer((builder, config) -> {
+          if (holder.wanted) {
+            holder.reader = new PrometheusReader(true);
+            builder.registerMetricReader(holder.reader, type -> settings.cardinalityLimit());
+          }
+          return builder;
+        })
+        .disableShutdownHook()
+        .build();
+    PrometheusServer server = null;
+    if (holder.reader != null) {
+      try {
+        server = PrometheusServer.start(settings.metricsHost(), settings.metricsPort(), holder.reader);
+      } catch (RuntimeException e) {
+        auto.getOpenTelemetrySdk().shutdown().join(5, TimeUnit.SECONDS);
+        throw e;
+      }
+    }
+    if (!push.isEmpty()) {
+      logger.info("pushing metrics with " + String.join(", ", push) + " exporter(s)");
+    }
+    return new Telemetry(auto.getOpenTelemetrySdk(), server, List.copyOf(push));
+  }
+
+  private static List<String> exporters(ConfigProperties config, Map<String, String> overrides) {
+    String raw = overrides.containsKey(EXPORTERS) ? overrides.get(EXPORTERS) : config.getString(EXPORTERS, "prometheus");
+    List<String> out = new ArrayList<>();
+    for (String s : raw.split(",")) {
+      String e = s.strip().toLowerCase(Locale.ROOT);
+      if (!e.isEmpty() && !e.equals("none") && !out.contains(e)) {
+        out.add(e);
+      }
+    }
+    return out;
+  }
+
+  private static Resource extraResource(TelemetrySettings s) {
+    var b = Attributes.builder();
+    if (s.serviceVersion() != null) {
+      b.put("service.version", s.serviceVersion());
+    }
+    if (s.serviceInstanceId() != null) {
+      b.put("service.instance.id", s.serviceInstanceId());
+    }
+    if (s.clusterName() != null && !s.clusterName().isBlank()) {
+      b.put("k8s.cluster.name", s.clusterName());
+    }
+    return Resource.create(b.build());
+  }
+
+  public Meter meter(String scope, String version) {
+    return sdk.getSdkMeterProvider().meterBuilder(scope).setInstrumentationVersion(version).build();
+  }
+
+  public SdkMeterProvider meterProvider() {
+    return sdk.getSdkMeterProvider();
+  }
+
+  /** The port the Prometheus endpoint listens on, or -1 when it is not enabled. */
+  public int prometheusPort() {
+    return prometheus == null ? -1 : prometheus.port();
+  }
+
+  public List<String> pushExporters() {
+    return pushExporters;
+  }
+
+  /** Flushes push exporters (a final export), then stops the readers. */
+  @Override
+  public void close() {
+    if (prometheus != null) {
+      prometheus.close();
+    }
+    sdk.getSdkMeterProvider().forceFlush().join(5, TimeUnit.SECONDS);
+    sdk.shutdown().join(5, TimeUnit.SECONDS);
+  }
+
+  private static final class PrometheusHolder {
+    boolean wanted;
+    PrometheusReader reader;
+  }
+}
