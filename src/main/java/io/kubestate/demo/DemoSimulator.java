@@ -137,17 +137,13 @@ public final class DemoSimulator implements AutoCloseable {
     private TrackedRun create() {
         DemoPipeline pipeline = DemoPipeline.ALL.get(random.nextInt(DemoPipeline.ALL.size()));
         String prefix = pipeline.runPrefixes().get(random.nextInt(pipeline.runPrefixes().size()));
-        String name = prefix + "-" + randomSuffix();
-        GenericKubernetesResource run = resources(DemoKinds.PIPELINE_RUNS, pipeline.namespace())
-                .resource(PipelineRuns.queued(pipeline, name))
-                .create();
         Instant now = clock.instant();
-        editStatus(DemoKinds.PIPELINE_RUNS, run, r -> PipelineRuns.markPending(r, now));
-        GenericKubernetesResource workload = resources(DemoKinds.WORKLOADS, pipeline.namespace())
-                .resource(Workloads.forPipelineRun(run))
-                .create();
-        editStatus(DemoKinds.WORKLOADS, workload, w -> Workloads.markPending(w, now));
-        return new TrackedRun(name, workload.getMetadata().getName(), plan(pipeline), Phase.QUEUED, tick, 0, 0);
+        GenericKubernetesResource run = createWithStatus(DemoKinds.PIPELINE_RUNS,
+                PipelineRuns.queued(pipeline, prefix + "-" + randomSuffix()), r -> PipelineRuns.markPending(r, now));
+        GenericKubernetesResource workload = createWithStatus(DemoKinds.WORKLOADS,
+                Workloads.forPipelineRun(run), w -> Workloads.markPending(w, now));
+        return new TrackedRun(run.getMetadata().getName(), workload.getMetadata().getName(), plan(pipeline),
+                Phase.QUEUED, tick, 0, 0);
     }
 
     private Plan plan(DemoPipeline pipeline) {
@@ -173,27 +169,23 @@ public final class DemoSimulator implements AutoCloseable {
             PipelineRuns.release(r);
             return r;
         });
-        editStatus(DemoKinds.PIPELINE_RUNS, run.namespace(), run.name(), r -> {
-            PipelineRuns.markStarted(r, now);
-            PipelineRuns.markRunning(r, 0, run.taskCount(), now);
-        });
         return startTask(run.enter(Phase.RUNNING, tick), 0);
     }
 
     /**
-     * Starts the TaskRun of a task. Its pod may first wait for node capacity for a few ticks, and the task planned to
+     * Starts the TaskRun of a task, and with the first one the PipelineRun. Its pod may first wait for node capacity for a few ticks, and the task planned to
      * fail by image pull keeps reporting PullImageFailed for a while before it fails.
      */
     private TrackedRun startTask(TrackedRun run, int index) {
         DemoPipeline.Task task = run.plan().pipeline().tasks().get(index);
         Instant now = clock.instant();
         GenericKubernetesResource pipelineRun = editStatus(DemoKinds.PIPELINE_RUNS, run.namespace(), run.name(), r -> {
+            if (index == 0) {
+                PipelineRuns.markStarted(r, now);
+            }
             PipelineRuns.addChild(r, TaskRuns.name(r, task), task);
             PipelineRuns.markRunning(r, index, run.taskCount() - index, now);
         });
-        GenericKubernetesResource taskRun = resources(DemoKinds.TASK_RUNS, run.namespace())
-                .resource(TaskRuns.forTask(pipelineRun, run.plan().pipeline(), task))
-                .create();
         int waitingTicks;
         Consumer<GenericKubernetesResource> firstStatus;
         if (run.plan().outcome() == Outcome.IMAGE_PULL_FAILED && index == run.plan().lastTask()) {
@@ -206,7 +198,7 @@ public final class DemoSimulator implements AutoCloseable {
             waitingTicks = 0;
             firstStatus = t -> TaskRuns.markRunning(t, now);
         }
-        editStatus(DemoKinds.TASK_RUNS, taskRun, firstStatus);
+        createWithStatus(DemoKinds.TASK_RUNS, TaskRuns.forTask(pipelineRun, run.plan().pipeline(), task), firstStatus);
         return run.atTask(index, waitingTicks);
     }
 
@@ -301,9 +293,12 @@ public final class DemoSimulator implements AutoCloseable {
         return resources(DemoKinds.PIPELINE_RUNS, run.namespace()).withName(run.name());
     }
 
-    private GenericKubernetesResource editStatus(ResourceDefinitionContext kind, GenericKubernetesResource object,
-            Consumer<GenericKubernetesResource> change) {
-        return editStatus(kind, object.getMetadata().getNamespace(), object.getMetadata().getName(), change);
+    /** Creates an object, then reports its first status, as controllers do: a create ignores the status. */
+    private GenericKubernetesResource createWithStatus(ResourceDefinitionContext kind, GenericKubernetesResource object,
+            Consumer<GenericKubernetesResource> status) {
+        GenericKubernetesResource created = resources(kind, object.getMetadata().getNamespace()).resource(object).create();
+        status.accept(created);
+        return resources(kind, object.getMetadata().getNamespace()).resource(created).updateStatus();
     }
 
     private GenericKubernetesResource editStatus(ResourceDefinitionContext kind, String namespace, String name,

@@ -62,7 +62,7 @@ final class KindWatch implements AutoCloseable {
       informers.add(informer);
       informer.start().whenComplete((v, t) -> {
         if (t == null) {
-          logger.info(String.format("synced %,d %s%s in %.1f s", objects.size(), kind.plural(),
+          logger.info(String.format("synced %,d %s%s in %.1f s", informer.getStore().list().size(), kind.plural(),
               ns == null ? "" : " in namespace " + ns, (System.nanoTime() - started) / 1e9));
         }
       });

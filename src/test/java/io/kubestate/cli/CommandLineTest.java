@@ -1,0 +1,106 @@
+package io.kubestate.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class CommandLineTest {
+  @TempDir Path tmp;
+
+  @Test
+  void presetsListsOnePresetPerLine() {
+    CliRunner.Result r = CliRunner.run("presets");
+    assertThat(r.exitCode()).isZero();
+    assertThat(r.out().lines()).anySatisfy(l -> assertThat(l).startsWith("tekton ").contains("PipelineRun"))
+        .anySatisfy(l -> assertThat(l).startsWith("kueue ").contains("Workload"));
+  }
+
+  @Test
+  void validateAcceptsAGoodFileAndListsEveryProblemOfABadOne() throws IOException {
+    Path good = write("good.yaml", """
+        kind: MetricsConfig
+        resources:
+          - group: example.com
+            version: v1
+            kind: Widget
+            families:
+              - {name: widget.info, type: info}
+        """);
+    Path bad = write("bad.yaml", """
+        kind: MetricsConfig
+        resources:
+          - group: example.com
+            version: v1
+            kind: Widget
+            families:
+              - {name: widget.size, type: gauge}
+              - {name: widget.info, type: info, colour: blue}
+        """);
+    CliRunner.Result ok = CliRunner.run("validate", "--config", good.toString());
+    assertThat(ok.exitCode()).isZero();
+    assertThat(ok.out()).contains("good.yaml: valid (1 kind(s), 1 families)");
+
+    CliRunner.Result ko = CliRunner.run("validate", "--config", good.toString(), "--config", bad.toString());
+    assertThat(ko.exitCode()).isEqualTo(2);
+    assertThat(ko.err().lines()).containsExactly(
+        bad + ":7:9: a gauge needs a \"value\"",
+        bad + ":8:41: unknown key \"colour\"; allowed here: name, type, description, unit, each, attributes, value, "
+            + "states, stateAttribute, when, aggregate");
+  }
+
+  @Test
+  void renderExplainsWhatIsMissing() throws IOException {
+    Path objects = write("objects.yaml", "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: x}\n");
+    assertThat(CliRunner.run("render", objects.toString()).err()).contains("give --preset NAME or --config FILE");
+    CliRunner.Result r = CliRunner.run("render", "--preset", "tekton", objects.toString());
+    assertThat(r.exitCode()).isZero();
+    assertThat(r.out()).isEmpty();
+    assertThat(r.err()).contains("1 object(s) matched no resource of the config");
+    assertThat(CliRunner.run("render", "--preset", "tekton", "--now", "yesterday", objects.toString()).err())
+        .contains("--now: not an RFC3339 timestamp");
+  }
+
+  @Test
+  void clusterConnectionIsNoneWithoutKubeconfigOrServiceAccount() throws IOException {
+    assertThat(ClusterConnection.resolve(null, null, Map.of(), tmp)).isNull();
+    assertThat(ClusterConnection.resolve(null, null, Map.of("KUBECONFIG", tmp.resolve("missing").toString()), tmp))
+        .isNull();
+    Path kubeconfig = write("kubeconfig", """
+        apiVersion: v1
+        kind: Config
+        clusters: [{name: c, cluster: {server: "https://10.0.0.1:6443"}}]
+        contexts: [{name: ctx, context: {cluster: c, user: u}}]
+        users: [{name: u, user: {token: abc}}]
+        current-context: ctx
+        """);
+    assertThat(ClusterConnection.resolve(kubeconfig, null, Map.of(), tmp).getMasterUrl())
+        .startsWith("https://10.0.0.1:6443");
+    assertThat(ClusterConnection.resolve(null, null, Map.of("KUBECONFIG", kubeconfig.toString()), tmp)).isNotNull();
+  }
+
+  @Test
+  void withNoClusterAtAllTheProcessSaysHowToProceedAndFails() throws Exception {
+    ProcessBuilder pb = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+        "-Duser.home=" + tmp, "-cp", System.getProperty("java.class.path"), Main.class.getName(),
+        "--preset", "tekton", "--metrics-port", "0", "--telemetry-port", "0");
+    pb.environment().remove("KUBECONFIG");
+    pb.environment().remove("KUBERNETES_SERVICE_HOST");
+    pb.redirectErrorStream(true);
+    Process p = pb.start();
+    assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
+    String output = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertThat(p.exitValue()).as(output).isEqualTo(1);
+    assertThat(output).contains("no Kubernetes cluster configured").contains("--kubeconfig").contains("--demo");
+  }
+
+  private Path write(String name, String text) throws IOException {
+    return Files.writeString(tmp.resolve(name), text);
+  }
+}
