@@ -3,12 +3,15 @@ package io.kubestate.demo;
 import io.fabric8.kubernetes.api.model.APIGroup;
 import io.fabric8.kubernetes.api.model.APIGroupBuilder;
 import io.fabric8.kubernetes.api.model.APIGroupListBuilder;
+import io.fabric8.kubernetes.api.model.APIResource;
+import io.fabric8.kubernetes.api.model.APIResourceBuilder;
 import io.fabric8.kubernetes.api.model.APIResourceListBuilder;
 import io.fabric8.kubernetes.api.model.APIVersionsBuilder;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.GroupVersionForDiscovery;
 import io.fabric8.kubernetes.api.model.RootPathsBuilder;
 import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
+import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinitionNames;
 import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinitionVersion;
 import io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext;
 import io.fabric8.kubernetes.client.server.mock.KubernetesCrudDispatcher;
@@ -19,18 +22,18 @@ import io.fabric8.mockwebserver.http.RecordedRequest;
 import java.net.HttpURLConnection;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 
 /**
- * fabric8's CRUD store, plus the discovery documents ({@code /version}, {@code /api}, {@code /apis}) it does not
- * produce and that clients such as kubectl read before anything else.
+ * fabric8's CRUD store, plus the discovery documents ({@code /version}, {@code /api}, {@code /apis/...}) that clients
+ * such as kubectl read first. The store answers only part of discovery, and not when the path carries a query.
  */
 final class DemoDispatcher extends KubernetesCrudDispatcher {
 
-    private static final String API_EXTENSIONS = "apiextensions.k8s.io/v1";
+    private static final List<String> VERBS =
+            List.of("create", "delete", "deletecollection", "get", "list", "patch", "update", "watch");
+    private static final List<String> STATUS_VERBS = List.of("get", "patch", "update");
     private static final Map<String, String> VERSION = Map.of(
             "major", "1",
             "minor", "33",
@@ -40,37 +43,52 @@ final class DemoDispatcher extends KubernetesCrudDispatcher {
     private final Map<String, String> discovery = new LinkedHashMap<>();
 
     DemoDispatcher(List<CustomResourceDefinition> definitions) {
-        Map<String, Set<String>> versionsByGroup = new LinkedHashMap<>();
-        versionsByGroup.put("apiextensions.k8s.io", Set.of("v1"));
-        definitions.forEach(definition -> definition.getSpec().getVersions().stream()
-                .map(CustomResourceDefinitionVersion::getName)
-                .forEach(version -> versionsByGroup
-                        .computeIfAbsent(definition.getSpec().getGroup(), group -> new LinkedHashSet<>())
-                        .add(version)));
-        List<APIGroup> groups = versionsByGroup.entrySet().stream()
-                .map(entry -> group(entry.getKey(), List.copyOf(entry.getValue())))
-                .toList();
-        List<String> paths = new ArrayList<>(List.of("/api", "/api/v1", "/apis", "/version"));
-        groups.forEach(group -> {
-            paths.add("/apis/" + group.getName());
-            group.getVersions().forEach(version -> paths.add("/apis/" + version.getGroupVersion()));
-        });
+        Map<String, List<APIResource>> resourcesByGroupVersion = new LinkedHashMap<>();
+        resourcesByGroupVersion.put("v1", List.of(resource("namespaces", "Namespace", false, List.of("ns"))));
+        resourcesByGroupVersion.put("apiextensions.k8s.io/v1", List.of(resource(
+                "customresourcedefinitions", "CustomResourceDefinition", false, List.of("crd", "crds"))));
+        for (CustomResourceDefinition definition : definitions) {
+            CustomResourceDefinitionNames names = definition.getSpec().getNames();
+            boolean namespaced = "Namespaced".equals(definition.getSpec().getScope());
+            for (CustomResourceDefinitionVersion version : definition.getSpec().getVersions()) {
+                resourcesByGroupVersion.computeIfAbsent(definition.getSpec().getGroup() + "/" + version.getName(),
+                        groupVersion -> new ArrayList<>()).addAll(List.of(
+                                resource(names.getPlural(), names.getKind(), namespaced, names.getShortNames()),
+                                new APIResourceBuilder()
+                                        .withName(names.getPlural() + "/status")
+                                        .withKind(names.getKind())
+                                        .withNamespaced(namespaced)
+                                        .withVerbs(STATUS_VERBS)
+                                        .build()));
+            }
+        }
 
-        discovery.put("/", Serialization.asJson(new RootPathsBuilder().withPaths(paths).build()));
-        discovery.put("/version", Serialization.asJson(VERSION));
-        discovery.put("/api", Serialization.asJson(new APIVersionsBuilder().withVersions("v1").build()));
-        discovery.put("/api/v1", Serialization.asJson(new APIResourceListBuilder()
-                .withGroupVersion("v1")
-                .addNewResource().withName("namespaces").withKind("Namespace").withNamespaced(false)
-                .withVerbs("create", "delete", "get", "list", "patch", "update", "watch").endResource()
-                .build()));
+        Map<String, List<GroupVersionForDiscovery>> versionsByGroup = new LinkedHashMap<>();
+        resourcesByGroupVersion.forEach((groupVersion, resources) -> {
+            String path = groupVersion.equals("v1") ? "/api/v1" : "/apis/" + groupVersion;
+            discovery.put(path, Serialization.asJson(new APIResourceListBuilder()
+                    .withGroupVersion(groupVersion)
+                    .withResources(resources)
+                    .build()));
+            int slash = groupVersion.indexOf('/');
+            if (slash > 0) {
+                versionsByGroup.computeIfAbsent(groupVersion.substring(0, slash), group -> new ArrayList<>())
+                        .add(new GroupVersionForDiscovery(groupVersion, groupVersion.substring(slash + 1)));
+            }
+        });
+        List<APIGroup> groups = versionsByGroup.entrySet().stream()
+                .map(entry -> new APIGroupBuilder()
+                        .withName(entry.getKey())
+                        .withVersions(entry.getValue())
+                        .withPreferredVersion(entry.getValue().get(0))
+                        .build())
+                .toList();
+        groups.forEach(group -> discovery.put("/apis/" + group.getName(), Serialization.asJson(group)));
         discovery.put("/apis", Serialization.asJson(new APIGroupListBuilder().withGroups(groups).build()));
-        discovery.put("/apis/" + API_EXTENSIONS, Serialization.asJson(new APIResourceListBuilder()
-                .withGroupVersion(API_EXTENSIONS)
-                .addNewResource().withName("customresourcedefinitions").withKind("CustomResourceDefinition")
-                .withNamespaced(false).withShortNames("crd", "crds")
-                .withVerbs("create", "delete", "get", "list", "patch", "update", "watch").endResource()
-                .build()));
+        discovery.put("/api", Serialization.asJson(new APIVersionsBuilder().withVersions("v1").build()));
+        discovery.put("/version", Serialization.asJson(VERSION));
+        List<String> paths = new ArrayList<>(discovery.keySet());
+        discovery.put("/", Serialization.asJson(new RootPathsBuilder().withPaths(paths).build()));
     }
 
     @Override
@@ -97,14 +115,13 @@ final class DemoDispatcher extends KubernetesCrudDispatcher {
         processEvent(path, getKey(path), null, object, Serialization.asJson(object));
     }
 
-    private static APIGroup group(String name, List<String> versions) {
-        List<GroupVersionForDiscovery> served = versions.stream()
-                .map(version -> new GroupVersionForDiscovery(name + "/" + version, version))
-                .toList();
-        return new APIGroupBuilder()
-                .withName(name)
-                .withVersions(served)
-                .withPreferredVersion(served.get(0))
+    private static APIResource resource(String plural, String kind, boolean namespaced, List<String> shortNames) {
+        return new APIResourceBuilder()
+                .withName(plural)
+                .withKind(kind)
+                .withNamespaced(namespaced)
+                .withShortNames(shortNames)
+                .withVerbs(VERBS)
                 .build();
     }
 

@@ -38,9 +38,11 @@ final class DemoKinds {
 
     static List<CustomResourceDefinition> definitions() {
         return List.of(
-                definition("tekton.dev", "pipelineruns", "PipelineRun", List.of(version("v1", true))),
-                definition("tekton.dev", "taskruns", "TaskRun", List.of(version("v1", true))),
-                definition("kueue.x-k8s.io", "workloads", "Workload",
+                definition("tekton.dev", "pipelineruns", "PipelineRun", List.of("pr", "prs"),
+                        List.of(version("v1", true))),
+                definition("tekton.dev", "taskruns", "TaskRun", List.of("tr", "trs"),
+                        List.of(version("v1", true))),
+                definition("kueue.x-k8s.io", "workloads", "Workload", List.of("wl"),
                         List.of(version("v1beta2", true), version("v1beta1", false))));
     }
 
@@ -86,8 +88,8 @@ final class DemoKinds {
                 .build();
     }
 
-    private static CustomResourceDefinition definition(
-            String group, String plural, String kind, List<CustomResourceDefinitionVersion> versions) {
+    private static CustomResourceDefinition definition(String group, String plural, String kind,
+            List<String> shortNames, List<CustomResourceDefinitionVersion> versions) {
         return new CustomResourceDefinitionBuilder()
                 .withNewMetadata().withName(plural + "." + group).endMetadata()
                 .withNewSpec()
@@ -98,6 +100,7 @@ final class DemoKinds {
                 .withListKind(kind + "List")
                 .withPlural(plural)
                 .withSingular(kind.toLowerCase(Locale.ROOT))
+                .withShortNames(shortNames)
                 .endNames()
                 .withVersions(versions)
                 .endSpec()

@@ -65,11 +65,16 @@ public final class InformerSource implements ObjectStore, AutoCloseable {
       ResolvedKind kind = discovery.resolve(target);
       if (kind != null) {
         KindWatch watch = new KindWatch(target, kind);
+        try {
+          watch.start(client, namespaces);
+        } catch (RuntimeException e) {
+          watch.close();
+          throw e;
+        }
         watches.put(target, watch);
         states.put(target, KindState.SYNCING);
-        logger.info("watching " + kind.plural() + "." + (kind.group().isEmpty() ? "" : kind.group() + "/")
+        logger.info("watching " + kind.plural() + (kind.group().isEmpty() ? "" : "." + kind.group()) + "/"
             + kind.version() + (namespaces.isEmpty() || !kind.namespaced() ? "" : " in namespaces " + namespaces));
-        watch.start(client, namespaces);
         return;
       }
       problem = "the API serves none of the versions " + target.versions() + " of " + target.kind()
