@@ -128,6 +128,9 @@ final class RunCommand implements Callable<Integer> {
   }
 
   private void start(CompiledConfig compiled, Config clientConfig) {
+    // The watches retry on their own with backoff and say why; the client's own retries of a
+    // failed request (ten, up to about 100 s in all) would only delay that message.
+    clientConfig.setRequestRetryBackoffLimit(2);
     KubernetesClient client = new KubernetesClientBuilder().withConfig(clientConfig).build();
     resources.push(client);
     Telemetry telemetry = Telemetry.start(new TelemetrySettings(metricsHost, metricsPort, cardinalityLimit,

@@ -80,7 +80,7 @@ public final class InformerSource implements ObjectStore, AutoCloseable {
       problem = "the API serves none of the versions " + target.versions() + " of " + target.kind()
           + " (is its CustomResourceDefinition installed?)";
     } catch (RuntimeException e) {
-      problem = "cannot ask the API about " + target.kind() + ": " + e.getMessage();
+      problem = "cannot ask the API about " + target.kind() + ": " + KindWatch.rootMessage(e);
     }
     logger.warning(problem + "; retrying in " + backoff.toSeconds() + " s");
     Duration next = backoff.multipliedBy(2).compareTo(MAX_RETRY) > 0 ? MAX_RETRY : backoff.multipliedBy(2);

@@ -73,7 +73,7 @@ final class KindWatch implements AutoCloseable {
     return kind.plural() + "." + kind.group() + "/" + kind.version() + (ns == null ? "" : " in namespace " + ns);
   }
 
-  private static String rootMessage(Throwable t) {
+  static String rootMessage(Throwable t) {
     Throwable c = t;
     while (c.getCause() != null && c.getCause() != c) {
       c = c.getCause();

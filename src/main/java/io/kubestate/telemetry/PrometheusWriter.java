@@ -23,7 +23,9 @@ import java.util.logging.Logger;
 /**
  * Writes OpenTelemetry metric data as Prometheus text (0.0.4) or OpenMetrics 1.0. Gauges and
  * non-monotonic sums become gauges, monotonic sums counters, explicit-bucket histograms histograms;
- * the Resource becomes {@code target_info}. No scope labels: every family has one scope here.
+ * the Resource becomes {@code target_info}. No {@code otel_scope_*} labels: state families carry
+ * the names users chose, and the other scopes (self-telemetry, the OTLP exporter's own counters)
+ * use names of their own; a name claimed twice with two types is logged and served once.
  */
 final class PrometheusWriter {
   private static final Logger logger = Logger.getLogger(PrometheusWriter.class.getName());
