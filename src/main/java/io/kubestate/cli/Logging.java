@@ -1,10 +1,14 @@
 package io.kubestate.cli;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
 /** One line per log record, on standard error, quiet for chatty libraries. */
 final class Logging {
+  /** Held: java.util.logging forgets the level of a logger nobody references. */
+  private static final List<Logger> QUIETED = new ArrayList<>();
 
   private Logging() {}
 
@@ -14,9 +18,17 @@ final class Logging {
     }
     System.setProperty("java.util.logging.SimpleFormatter.format",
         "%1$tFT%1$tT.%1$tLZ %4$-7s %3$s: %5$s%6$s%n");
-    Logger.getLogger("io.fabric8").setLevel(Level.WARNING);
-    Logger.getLogger("io.vertx").setLevel(Level.WARNING);
-    Logger.getLogger("io.netty").setLevel(Level.WARNING);
-    Logger.getLogger("okhttp3").setLevel(Level.WARNING);
+    quiet("io.fabric8", Level.WARNING);
+    // Warns that v1beta versions are unstable, for kinds whose users have no other version.
+    quiet("io.fabric8.kubernetes.client.dsl.internal.VersionUsageUtils", Level.SEVERE);
+    quiet("io.vertx", Level.WARNING);
+    quiet("io.netty", Level.WARNING);
+    quiet("okhttp3", Level.WARNING);
+  }
+
+  private static void quiet(String name, Level level) {
+    Logger logger = Logger.getLogger(name);
+    logger.setLevel(level);
+    QUIETED.add(logger);
   }
 }

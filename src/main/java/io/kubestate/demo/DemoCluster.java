@@ -16,100 +16,99 @@ import java.util.logging.Level;
 import java.util.logging.Logger;
 
 /**
- * An in-process Kubernetes API (fabric8's mock server in CRUD mode) serving Tekton PipelineRuns and TaskRuns and
- * Kueue Workloads, seeded with one run in every state and driven by a {@link DemoSimulator}.
+ * An in-process Kubernetes API (fabric8's mock server in CRUD mode) serving Tekton PipelineRuns
+ * and TaskRuns and Kueue Workloads, seeded with one run in every state and driven by a {@link
+ * DemoSimulator}.
  *
- * <p>The mock does not convert between versions: Workloads are stored at {@code kueue.x-k8s.io/v1beta2}, the
- * preferred version; {@code v1beta1} is discoverable but lists nothing.
+ * <p>The mock does not convert between versions: Workloads are stored at {@code
+ * kueue.x-k8s.io/v1beta2}, the preferred version; {@code v1beta1} is discoverable but lists nothing.
  */
 public final class DemoCluster implements AutoCloseable {
 
-    private static final Logger LOG = Logger.getLogger(DemoCluster.class.getName());
-    /** Held so that its level sticks: java.util.logging forgets the level of a logger nobody references. */
-    private static final Logger MOCK_SERVER_LOG = Logger.getLogger("io.fabric8.mockwebserver");
+  /** Held so that its level sticks: java.util.logging forgets levels of unreferenced loggers. */
+  private static final Logger mockServerLogger = Logger.getLogger("io.fabric8.mockwebserver");
 
-    private final MockWebServer server;
-    private final DemoDispatcher store;
-    private final Clock clock;
-    private final KubernetesClient client;
-    private final DemoSimulator simulator;
-    private final AtomicBoolean closed = new AtomicBoolean();
+  private final MockWebServer server;
+  private final DemoDispatcher store;
+  private final Clock clock;
+  private final KubernetesClient client;
+  private final DemoSimulator simulator;
+  private final AtomicBoolean closed = new AtomicBoolean();
 
-    private DemoCluster(MockWebServer server, DemoDispatcher store, long seed, Clock clock) {
-        this.server = server;
-        this.store = store;
-        this.clock = clock;
-        this.client = new KubernetesClientBuilder().withConfig(clientConfig()).build();
-        // The mock server keeps every request it receives, for tests; a demo left running would keep them all.
-        this.simulator = new DemoSimulator(client, seed, clock, server::reset);
+  private DemoCluster(MockWebServer server, DemoDispatcher store, long seed, Clock clock) {
+    this.server = server;
+    this.store = store;
+    this.clock = clock;
+    this.client = new KubernetesClientBuilder().withConfig(clientConfig()).build();
+    // The mock server keeps every request it receives, for tests; a long demo would keep them all.
+    this.simulator = new DemoSimulator(client, seed, clock, server::reset);
+  }
+
+  /** Starts a cluster on a free localhost port, with a randomly seeded simulator on the system clock. */
+  public static DemoCluster start() {
+    return start(ThreadLocalRandom.current().nextLong(), Clock.systemUTC());
+  }
+
+  /** Starts a cluster with seed objects dated from {@code clock} and a simulator seeded {@code seed}. */
+  public static DemoCluster start(long seed, Clock clock) {
+    mockServerLogger.setLevel(Level.WARNING);
+    List<CustomResourceDefinition> definitions = DemoKinds.definitions();
+    DemoDispatcher store = new DemoDispatcher(definitions);
+    MockWebServer server = new MockWebServer();
+    server.setDispatcher(store);
+    server.start(InetAddress.getLoopbackAddress(), 0);
+    DemoCluster cluster = new DemoCluster(server, store, seed, clock);
+    try {
+      cluster.install(definitions);
+    } catch (RuntimeException e) {
+      cluster.close();
+      throw e;
     }
+    return cluster;
+  }
 
-    /** Starts a cluster on a free localhost port, with a randomly seeded simulator on the system clock. */
-    public static DemoCluster start() {
-        return start(ThreadLocalRandom.current().nextLong(), Clock.systemUTC());
-    }
+  public String masterUrl() {
+    return server.url("/").toString();
+  }
 
-    /** Starts a cluster whose seed objects are dated from {@code clock} and whose simulator uses {@code seed}. */
-    public static DemoCluster start(long seed, Clock clock) {
-        MOCK_SERVER_LOG.setLevel(Level.WARNING);
-        List<CustomResourceDefinition> definitions = DemoKinds.definitions();
-        DemoDispatcher store = new DemoDispatcher(definitions);
-        MockWebServer server = new MockWebServer();
-        server.setDispatcher(store);
-        server.start(InetAddress.getLoopbackAddress(), 0);
-        DemoCluster cluster = new DemoCluster(server, store, seed, clock);
-        try {
-            cluster.install(definitions);
-        } catch (RuntimeException e) {
-            cluster.close();
-            throw e;
-        }
-        LOG.info(() -> "Demo cluster serving at " + cluster.masterUrl());
-        return cluster;
-    }
+  /** A client configuration for this cluster that ignores any kubeconfig or in-cluster account. */
+  public Config clientConfig() {
+    return new ConfigBuilder(Config.empty())
+        .withMasterUrl(masterUrl())
+        .withTrustCerts(true)
+        .withHttp2Disable(true)
+        .withRequestRetryBackoffLimit(1)
+        .build();
+  }
 
-    public String masterUrl() {
-        return server.url("/").toString();
-    }
+  /** The simulator driving this cluster; it does nothing until started or ticked. */
+  public DemoSimulator simulator() {
+    return simulator;
+  }
 
-    /** A client configuration for this cluster that ignores any kubeconfig or in-cluster account. */
-    public Config clientConfig() {
-        return new ConfigBuilder(Config.empty())
-                .withMasterUrl(masterUrl())
-                .withTrustCerts(true)
-                .withHttp2Disable(true)
-                .withRequestRetryBackoffLimit(1)
-                .build();
+  @Override
+  public void close() {
+    if (closed.compareAndSet(false, true)) {
+      simulator.close();
+      client.close();
+      server.shutdown();
     }
+  }
 
-    /** The simulator driving this cluster; it does nothing until started or ticked. */
-    public DemoSimulator simulator() {
-        return simulator;
+  private void install(List<CustomResourceDefinition> definitions) {
+    for (CustomResourceDefinition definition : definitions) {
+      CustomResourceDefinition created =
+          client.apiextensions().v1().customResourceDefinitions().resource(definition).create();
+      created.setStatus(DemoKinds.establishedStatus(created, clock.instant()));
+      client.apiextensions().v1().customResourceDefinitions().resource(created).updateStatus();
+      DemoKinds.servedVersions(created).forEach(store::expectCustomResource);
     }
-
-    @Override
-    public void close() {
-        if (closed.compareAndSet(false, true)) {
-            simulator.close();
-            client.close();
-            server.shutdown();
-        }
+    for (String namespace : DemoPipeline.NAMESPACES) {
+      client.namespaces().resource(new NamespaceBuilder()
+          .withNewMetadata().withName(namespace).endMetadata()
+          .withNewStatus().withPhase("Active").endStatus()
+          .build()).create();
     }
-
-    private void install(List<CustomResourceDefinition> definitions) {
-        for (CustomResourceDefinition definition : definitions) {
-            CustomResourceDefinition created =
-                    client.apiextensions().v1().customResourceDefinitions().resource(definition).create();
-            created.setStatus(DemoKinds.establishedStatus(created, clock.instant()));
-            client.apiextensions().v1().customResourceDefinitions().resource(created).updateStatus();
-            DemoKinds.servedVersions(created).forEach(store::expectCustomResource);
-        }
-        for (String namespace : DemoPipeline.NAMESPACES) {
-            client.namespaces().resource(new NamespaceBuilder()
-                    .withNewMetadata().withName(namespace).endMetadata()
-                    .withNewStatus().withPhase("Active").endStatus()
-                    .build()).create();
-        }
-        DemoSeed.objects(clock.instant()).forEach(object -> store.put(DemoKinds.of(object), object));
-    }
+    DemoSeed.objects(clock.instant()).forEach(object -> store.put(DemoKinds.of(object), object));
+  }
 }

@@ -1,15 +1,16 @@
 package io.kubestate.demo;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.fail;
 import static org.awaitility.Awaitility.await;
 
-import io.fabric8.kubernetes.api.model.APIResource;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.OwnerReference;
 import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext;
 import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
@@ -23,325 +24,357 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.BooleanSupplier;
+import java.util.stream.Collector;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 class DemoClusterTest {
+  private static final Instant NOW = Instant.parse("2026-08-24T12:00:00Z");
+  private static final String NOW_TIMESTAMP = "2026-08-24T12:00:00Z";
+  private static final String PENDING = "PipelineRunPending";
 
-    private static final Instant NOW = Instant.parse("2026-08-24T12:00:00Z");
-    private static final String NOW_TIMESTAMP = "2026-08-24T12:00:00Z";
+  private DemoCluster cluster;
+  private KubernetesClient client;
 
-    private DemoCluster cluster;
-    private KubernetesClient client;
+  @BeforeEach
+  void startCluster() {
+    cluster = DemoCluster.start(42L, Clock.fixed(NOW, ZoneOffset.UTC));
+    client = new KubernetesClientBuilder().withConfig(cluster.clientConfig()).build();
+  }
 
-    @BeforeEach
-    void startCluster() {
-        cluster = DemoCluster.start(42L, Clock.fixed(NOW, ZoneOffset.UTC));
-        client = new KubernetesClientBuilder().withConfig(cluster.clientConfig()).build();
-    }
+  @AfterEach
+  void stopCluster() {
+    client.close();
+    cluster.close();
+  }
 
-    @AfterEach
-    void stopCluster() {
-        client.close();
-        cluster.close();
-    }
+  @Test
+  void servesEstablishedDefinitionsAndDiscovery() {
+    List<CustomResourceDefinition> definitions =
+        client.apiextensions().v1().customResourceDefinitions().list().getItems();
+    assertThat(definitions)
+        .extracting(definition -> definition.getMetadata().getName())
+        .containsExactlyInAnyOrder(
+            "pipelineruns.tekton.dev", "taskruns.tekton.dev", "workloads.kueue.x-k8s.io");
+    assertThat(definitions).allSatisfy(definition -> assertThat(definition.getStatus().getConditions())
+        .anySatisfy(condition -> {
+          assertThat(condition.getType()).isEqualTo("Established");
+          assertThat(condition.getStatus()).isEqualTo("True");
+        }));
 
-    @Test
-    void servesTheDefinitionsEstablishedAndDiscoverable() {
-        assertThat(client.apiextensions().v1().customResourceDefinitions().list().getItems())
-                .extracting(definition -> definition.getMetadata().getName())
-                .containsExactlyInAnyOrder("pipelineruns.tekton.dev", "taskruns.tekton.dev", "workloads.kueue.x-k8s.io");
-        for (CustomResourceDefinition definition : client.apiextensions().v1().customResourceDefinitions().list()
-                .getItems()) {
-            assertThat(definition.getStatus().getConditions())
-                    .anySatisfy(condition -> {
-                        assertThat(condition.getType()).isEqualTo("Established");
-                        assertThat(condition.getStatus()).isEqualTo("True");
-                    });
-        }
-        assertThat(kinds("tekton.dev/v1")).containsExactlyInAnyOrder("PipelineRun", "TaskRun");
-        assertThat(kinds("kueue.x-k8s.io/v1beta1")).containsExactly("Workload");
-        assertThat(kinds("kueue.x-k8s.io/v1beta2")).containsExactly("Workload");
-        assertThat(client.genericKubernetesResources("tekton.dev/v1", "PipelineRun").inAnyNamespace().list().getItems())
-                .hasSize(10);
-        assertThat(client.getApiGroups().getGroups())
-                .extracting(group -> group.getName() + " " + group.getPreferredVersion().getVersion())
-                .containsExactlyInAnyOrder("apiextensions.k8s.io v1", "tekton.dev v1", "kueue.x-k8s.io v1beta2");
-        assertThat(client.getKubernetesVersion().getGitVersion()).isEqualTo("v1.33.0");
-    }
+    assertThat(resources("tekton.dev/v1")).containsExactlyInAnyOrder(
+        "PipelineRun pipelineruns", "PipelineRun pipelineruns/status",
+        "TaskRun taskruns", "TaskRun taskruns/status");
+    assertThat(resources("kueue.x-k8s.io/v1beta1"))
+        .containsExactlyInAnyOrder("Workload workloads", "Workload workloads/status");
+    assertThat(resources("kueue.x-k8s.io/v1beta2"))
+        .containsExactlyInAnyOrder("Workload workloads", "Workload workloads/status");
+    assertThat(client.getApiGroups().getGroups())
+        .extracting(group -> group.getName() + " " + group.getPreferredVersion().getVersion())
+        .containsExactlyInAnyOrder(
+            "apiextensions.k8s.io v1", "tekton.dev v1", "kueue.x-k8s.io v1beta2");
+    assertThat(client.getKubernetesVersion().getGitVersion()).isEqualTo("v1.33.0");
+    assertThat(client.genericKubernetesResources("tekton.dev/v1", "PipelineRun")
+        .inAnyNamespace().list().getItems()).hasSize(10);
+  }
 
-    @Test
-    void seedsPipelineRunsInEveryState() {
-        List<GenericKubernetesResource> runs = list(DemoKinds.PIPELINE_RUNS);
+  @Test
+  void seedsPipelineRunsInEveryState() {
+    List<GenericKubernetesResource> runs = list(DemoKinds.PIPELINE_RUNS);
 
-        assertThat(runs).extracting(run -> succeeded(run).get("status") + "/" + succeeded(run).get("reason"))
-                .contains("Unknown/PipelineRunPending", "Unknown/Running", "True/Succeeded", "True/Completed",
-                        "False/Failed", "False/PipelineRunTimeout", "False/Cancelled", "False/CouldntGetPipeline");
-        assertThat(runs).allSatisfy(run -> {
-            assertThat(run.getMetadata().getUid()).isNotBlank();
-            assertThat(Instant.parse(run.getMetadata().getCreationTimestamp())).isBefore(NOW);
-            assertThat(succeeded(run).get("lastTransitionTime")).isNotNull();
-            assertThat(run.getMetadata().getLabels()).containsKey("tekton.dev/pipeline");
+    assertThat(runs)
+        .extracting(run -> succeeded(run).get("status") + "/" + succeeded(run).get("reason"))
+        .contains("Unknown/" + PENDING, "Unknown/Running", "True/Succeeded", "True/Completed",
+            "False/Failed", "False/PipelineRunTimeout", "False/Cancelled",
+            "False/CouldntGetPipeline");
+    assertThat(runs).allSatisfy(run -> {
+      assertThat(run.getMetadata().getUid()).isNotBlank();
+      assertThat(Instant.parse(run.getMetadata().getCreationTimestamp())).isBefore(NOW);
+      assertThat(succeeded(run).get("lastTransitionTime")).isNotNull();
+      assertThat(run.getMetadata().getLabels()).containsKey("tekton.dev/pipeline");
+    });
+
+    GenericKubernetesResource queued = withReason(runs, PENDING);
+    assertThat(queued.<String>get("spec", "status")).isEqualTo(PENDING);
+    assertThat(queued.<String>get("status", "startTime")).isNull();
+    assertThat(queued.getMetadata().getLabels())
+        .containsEntry("kueue.x-k8s.io/queue-name", "pipelines-queue");
+    assertThat(queued.getMetadata().getCreationTimestamp()).isEqualTo("2026-08-24T11:57:00Z");
+
+    GenericKubernetesResource running = named(runs, "frontend-on-push-r4m8d");
+    assertThat(succeeded(running)).containsEntry("reason", "Running").containsEntry("message",
+        "Tasks Completed: 1 (Failed: 0, Cancelled 0), Incomplete: 2, Skipped: 0");
+    assertThat(running.<String>get("status", "startTime")).isNotNull();
+    assertThat(running.<String>get("spec", "status")).isNull();
+
+    assertThat(runs).filteredOn(run -> !"Unknown".equals(succeeded(run).get("status")))
+        .hasSize(7)
+        .allSatisfy(run -> {
+          assertThat(run.<String>get("status", "startTime")).isNotNull();
+          assertThat(run.<String>get("status", "completionTime")).isNotNull();
         });
+    assertThat(withReason(runs, "Cancelled").<String>get("spec", "status")).isEqualTo("Cancelled");
+    assertThat(runs).filteredOn(run -> run.get("spec", "pipelineRef", "name") == null).hasSize(1);
+  }
 
-        GenericKubernetesResource queued = withReason(runs, "PipelineRunPending");
-        assertThat(queued.<String>get("spec", "status")).isEqualTo("PipelineRunPending");
-        assertThat(queued.<String>get("status", "startTime")).isNull();
-        assertThat(queued.getMetadata().getLabels()).containsEntry("kueue.x-k8s.io/queue-name", "pipelines-queue");
-        assertThat(queued.getMetadata().getCreationTimestamp()).isEqualTo("2026-08-24T11:57:00Z");
+  @Test
+  void seedsTaskRunsLabelledWithTheirPipelineRun() {
+    List<GenericKubernetesResource> taskRuns = list(DemoKinds.TASK_RUNS);
+    Set<String> runNames = names(list(DemoKinds.PIPELINE_RUNS));
 
-        GenericKubernetesResource running = runs.stream()
-                .filter(run -> run.getMetadata().getName().equals("frontend-on-push-r4m8d"))
-                .findFirst().orElseThrow();
-        assertThat(succeeded(running)).containsEntry("reason", "Running")
-                .containsEntry("message", "Tasks Completed: 1 (Failed: 0, Cancelled 0), Incomplete: 2, Skipped: 0");
-        assertThat(running.<String>get("status", "startTime")).isNotNull();
-        assertThat(running.<String>get("spec", "status")).isNull();
+    assertThat(taskRuns).extracting(taskRun -> succeeded(taskRun).get("reason")).contains(
+        "Running", "Succeeded", "TaskRunImagePullFailed", "ExceededNodeResources", "Failed");
+    assertThat(taskRuns).allSatisfy(taskRun -> {
+      Map<String, String> labels = taskRun.getMetadata().getLabels();
+      assertThat(labels)
+          .containsKeys("tekton.dev/pipeline", "tekton.dev/task", "tekton.dev/pipelineTask");
+      assertThat(runNames).contains(labels.get("tekton.dev/pipelineRun"));
+    });
+    GenericKubernetesResource waiting = withReason(taskRuns, "ExceededNodeResources");
+    assertThat(succeeded(waiting)).containsEntry("status", "Unknown");
+    assertThat(waiting.<String>get("status", "startTime")).isNull();
+    assertThat(succeeded(withReason(taskRuns, "Failed")))
+        .containsEntry("message", "\"build\" exited with code 1");
+  }
 
-        assertThat(runs).filteredOn(run -> !"Unknown".equals(succeeded(run).get("status")))
-                .hasSize(7)
-                .allSatisfy(run -> {
-                    assertThat(run.<String>get("status", "startTime")).isNotNull();
-                    assertThat(run.<String>get("status", "completionTime")).isNotNull();
-                });
-        assertThat(withReason(runs, "Cancelled").<String>get("spec", "status")).isEqualTo("Cancelled");
-        assertThat(runs).filteredOn(run -> run.get("spec", "pipelineRef", "name") == null).hasSize(1);
-    }
+  @Test
+  void seedsWorkloadsOwnedByThePipelineRuns() {
+    Map<String, GenericKubernetesResource> runsByUid = list(DemoKinds.PIPELINE_RUNS).stream()
+        .collect(Collectors.toMap(run -> run.getMetadata().getUid(), run -> run));
+    List<GenericKubernetesResource> workloads = list(DemoKinds.WORKLOADS);
 
-    @Test
-    void seedsTaskRunsLabelledWithTheirPipelineRun() {
-        List<GenericKubernetesResource> taskRuns = list(DemoKinds.TASK_RUNS);
-        Set<String> runNames = names(list(DemoKinds.PIPELINE_RUNS));
+    assertThat(workloads).hasSize(runsByUid.size()).allSatisfy(workload -> {
+      OwnerReference owner = workload.getMetadata().getOwnerReferences().get(0);
+      assertThat(owner.getKind()).isEqualTo("PipelineRun");
+      assertThat(owner.getController()).isTrue();
+      assertThat(runsByUid).containsKey(owner.getUid());
+      assertThat(workload.getMetadata().getLabels())
+          .containsEntry("kueue.x-k8s.io/job-uid", owner.getUid());
+      assertThat(workload.getMetadata().getName())
+          .matches("pipelinerun-" + owner.getName() + "-[0-9a-f]{5}");
+      assertThat(workload.<String>get("spec", "queueName")).isEqualTo("pipelines-queue");
+      assertThat(workload.<String>get("spec", "podSets", 0, "name")).isEqualTo("pod-set-1");
+    });
 
-        assertThat(taskRuns).extracting(taskRun -> succeeded(taskRun).get("reason"))
-                .contains("Running", "Succeeded", "TaskRunImagePullFailed", "ExceededNodeResources", "Failed");
-        assertThat(taskRuns).allSatisfy(taskRun -> {
-            assertThat(taskRun.getMetadata().getLabels())
-                    .containsKeys("tekton.dev/pipeline", "tekton.dev/task", "tekton.dev/pipelineTask");
-            assertThat(runNames).contains(taskRun.getMetadata().getLabels().get("tekton.dev/pipelineRun"));
+    GenericKubernetesResource pending = workloads.stream()
+        .filter(workload -> "False".equals(condition(workload, "QuotaReserved").get("status")))
+        .collect(onlyOne());
+    assertThat(condition(pending, "QuotaReserved"))
+        .containsEntry("reason", "Pending")
+        .containsEntry("message", Workloads.PENDING_MESSAGE);
+    assertThat(ownerOf(pending, runsByUid).getMetadata().getName())
+        .isEqualTo("frontend-on-push-q7k2x");
+
+    assertThat(workloads).filteredOn(workload -> workload != pending).allSatisfy(workload -> {
+      assertThat(workload.<String>get("status", "admission", "clusterQueue"))
+          .isEqualTo("cluster-pipelines");
+      assertThat(condition(workload, "Admitted")).containsEntry("status", "True");
+    });
+    assertThat(workloads).filteredOn(workload -> !condition(workload, "Finished").isEmpty())
+        .hasSize(7)
+        .allSatisfy(workload -> {
+          Object runStatus = succeeded(ownerOf(workload, runsByUid)).get("status");
+          assertThat(condition(workload, "Finished"))
+              .containsEntry("reason", "True".equals(runStatus) ? "Succeeded" : "Failed");
         });
-        GenericKubernetesResource waiting = withReason(taskRuns, "ExceededNodeResources");
-        assertThat(succeeded(waiting)).containsEntry("status", "Unknown");
-        assertThat(waiting.<String>get("status", "startTime")).isNull();
-        assertThat(succeeded(withReason(taskRuns, "Failed"))).containsEntry("message", "\"build\" exited with code 1");
-    }
+  }
 
-    @Test
-    void seedsWorkloadsOwnedByThePipelineRuns() {
-        Map<String, GenericKubernetesResource> runsByUid = list(DemoKinds.PIPELINE_RUNS).stream()
-                .collect(Collectors.toMap(run -> run.getMetadata().getUid(), run -> run));
-        List<GenericKubernetesResource> workloads = list(DemoKinds.WORKLOADS);
+  @Test
+  void simulatedRunIsQueuedAdmittedFinishedAndDeleted() {
+    DemoSimulator simulator = cluster.simulator();
+    Set<String> seeded = names(list(DemoKinds.PIPELINE_RUNS));
 
-        assertThat(workloads).hasSize(runsByUid.size()).allSatisfy(workload -> {
-            OwnerReference owner = workload.getMetadata().getOwnerReferences().get(0);
-            assertThat(owner.getKind()).isEqualTo("PipelineRun");
-            assertThat(owner.getController()).isTrue();
-            assertThat(runsByUid).containsKey(owner.getUid());
-            assertThat(workload.getMetadata().getLabels()).containsEntry("kueue.x-k8s.io/job-uid", owner.getUid());
-            assertThat(workload.getMetadata().getName()).matches("pipelinerun-" + owner.getName() + "-[0-9a-f]{5}");
-            assertThat(workload.<String>get("spec", "queueName")).isEqualTo("pipelines-queue");
-            assertThat(workload.<String>get("spec", "podSets", 0, "name")).isEqualTo("pod-set-1");
+    tickUntil(simulator, () -> list(DemoKinds.PIPELINE_RUNS).size() > seeded.size(), 10);
+    GenericKubernetesResource created = list(DemoKinds.PIPELINE_RUNS).stream()
+        .filter(run -> !seeded.contains(run.getMetadata().getName()))
+        .collect(onlyOne());
+    String name = created.getMetadata().getName();
+    String namespace = created.getMetadata().getNamespace();
+    assertThat(created.<String>get("spec", "status")).isEqualTo(PENDING);
+    assertThat(succeeded(created)).containsEntry("reason", PENDING);
+    assertThat(created.<String>get("status", "startTime")).isNull();
+    assertThat(condition(workloadOf(created).orElseThrow(), "QuotaReserved"))
+        .containsEntry("status", "False");
+
+    tickUntil(simulator,
+        () -> !PENDING.equals(succeeded(pipelineRun(namespace, name)).get("reason")), 30);
+    GenericKubernetesResource started = pipelineRun(namespace, name);
+    assertThat(started.<String>get("spec", "status")).isNull();
+    assertThat(started.<String>get("status", "startTime")).isEqualTo(NOW_TIMESTAMP);
+    assertThat(taskRunsOf(namespace, name)).isNotEmpty();
+    GenericKubernetesResource admitted = workloadOf(started).orElseThrow();
+    assertThat(admitted.<String>get("status", "admission", "clusterQueue"))
+        .isEqualTo("cluster-pipelines");
+    assertThat(condition(admitted, "Admitted")).containsEntry("status", "True");
+
+    tickUntil(simulator,
+        () -> !"Unknown".equals(succeeded(pipelineRun(namespace, name)).get("status")), 40);
+    GenericKubernetesResource finished = pipelineRun(namespace, name);
+    assertThat(finished.<String>get("status", "completionTime")).isEqualTo(NOW_TIMESTAMP);
+    assertThat(taskRunsOf(namespace, name)).allSatisfy(
+        taskRun -> assertThat(succeeded(taskRun).get("status")).isNotEqualTo("Unknown"));
+    assertThat(condition(workloadOf(finished).orElseThrow(), "Finished"))
+        .containsEntry("status", "True")
+        .containsEntry("message", succeeded(finished).get("message"));
+
+    tickUntil(simulator, () -> pipelineRun(namespace, name) == null, 40);
+    assertThat(taskRunsOf(namespace, name)).isEmpty();
+    assertThat(workloadOf(finished)).isEmpty();
+    assertThat(names(list(DemoKinds.PIPELINE_RUNS)))
+        .containsAll(seeded)
+        .hasSizeLessThanOrEqualTo(25);
+  }
+
+  @Test
+  void informerReceivesTheSimulatedChanges() {
+    List<GenericKubernetesResource> added = new CopyOnWriteArrayList<>();
+    List<GenericKubernetesResource> updated = new CopyOnWriteArrayList<>();
+    SharedIndexInformer<GenericKubernetesResource> informer = client
+        .genericKubernetesResources(DemoKinds.PIPELINE_RUNS)
+        .inAnyNamespace()
+        .inform(new ResourceEventHandler<>() {
+          @Override
+          public void onAdd(GenericKubernetesResource run) {
+            added.add(run);
+          }
+
+          @Override
+          public void onUpdate(GenericKubernetesResource before, GenericKubernetesResource after) {
+            updated.add(after);
+          }
+
+          @Override
+          public void onDelete(GenericKubernetesResource run, boolean finalStateUnknown) {
+          }
         });
+    try {
+      await().atMost(Duration.ofSeconds(5)).until(() -> added.size() == 10);
+      assertThat(updated).isEmpty();
 
-        GenericKubernetesResource pending = workloads.stream()
-                .filter(workload -> "False".equals(condition(workload, "QuotaReserved").get("status")))
-                .collect(onlyOne());
-        assertThat(condition(pending, "QuotaReserved")).containsEntry("reason", "Pending")
-                .containsEntry("message", Workloads.PENDING_MESSAGE);
-        assertThat(ownerOf(pending, runsByUid).getMetadata().getName()).isEqualTo("frontend-on-push-q7k2x");
+      tickUntil(cluster.simulator(), () -> added.size() > 10, 10);
 
-        assertThat(workloads).filteredOn(workload -> workload != pending).allSatisfy(workload -> {
-            assertThat(workload.<String>get("status", "admission", "clusterQueue")).isEqualTo("cluster-pipelines");
-            assertThat(condition(workload, "Admitted")).containsEntry("status", "True");
-        });
-        assertThat(workloads).filteredOn(workload -> !condition(workload, "Finished").isEmpty())
-                .hasSize(7)
-                .allSatisfy(workload -> {
-                    String runStatus = (String) succeeded(ownerOf(workload, runsByUid)).get("status");
-                    assertThat(condition(workload, "Finished"))
-                            .containsEntry("reason", "True".equals(runStatus) ? "Succeeded" : "Failed");
-                });
+      await().atMost(Duration.ofSeconds(5)).until(() -> !updated.isEmpty());
+      assertThat(succeeded(updated.get(0))).containsEntry("reason", PENDING);
+    } finally {
+      informer.close();
     }
+  }
 
-    @Test
-    void simulatedRunIsQueuedAdmittedFinishedAndDeleted() {
-        DemoSimulator simulator = cluster.simulator();
-        Set<String> seeded = names(list(DemoKinds.PIPELINE_RUNS));
+  @Test
+  void scheduledSimulationSurvivesRunsDeletedBehindItsBack() {
+    Set<String> seeded = names(list(DemoKinds.PIPELINE_RUNS));
+    cluster.simulator().start(Duration.ofMillis(10));
 
-        tickUntil(simulator, () -> list(DemoKinds.PIPELINE_RUNS).size() > seeded.size(), 10);
-        GenericKubernetesResource created = list(DemoKinds.PIPELINE_RUNS).stream()
-                .filter(run -> !seeded.contains(run.getMetadata().getName()))
-                .collect(onlyOne());
-        String name = created.getMetadata().getName();
-        String namespace = created.getMetadata().getNamespace();
-        assertThat(created.<String>get("spec", "status")).isEqualTo("PipelineRunPending");
-        assertThat(succeeded(created)).containsEntry("reason", "PipelineRunPending");
-        assertThat(created.<String>get("status", "startTime")).isNull();
-        assertThat(condition(workloadOf(created).orElseThrow(), "QuotaReserved")).containsEntry("status", "False");
+    await().atMost(Duration.ofSeconds(10)).until(() -> simulatedRuns(seeded).size() >= 2);
+    Set<String> deleted = simulatedRuns(seeded);
+    list(DemoKinds.PIPELINE_RUNS).stream()
+        .filter(run -> deleted.contains(run.getMetadata().getName()))
+        .forEach(run -> client.resource(run).delete());
+    Set<String> existing = names(list(DemoKinds.PIPELINE_RUNS));
 
-        tickUntil(simulator, () -> !"PipelineRunPending".equals(succeeded(pipelineRun(namespace, name)).get("reason")),
-                30);
-        GenericKubernetesResource started = pipelineRun(namespace, name);
-        assertThat(started.<String>get("spec", "status")).isNull();
-        assertThat(started.<String>get("status", "startTime")).isEqualTo(NOW_TIMESTAMP);
-        assertThat(taskRunsOf(namespace, name)).isNotEmpty();
-        GenericKubernetesResource admitted = workloadOf(started).orElseThrow();
-        assertThat(admitted.<String>get("status", "admission", "clusterQueue")).isEqualTo("cluster-pipelines");
-        assertThat(condition(admitted, "Admitted")).containsEntry("status", "True");
+    await().atMost(Duration.ofSeconds(10)).until(() -> list(DemoKinds.PIPELINE_RUNS).stream()
+        .filter(run -> !existing.contains(run.getMetadata().getName()))
+        .anyMatch(run -> "Running".equals(succeeded(run).get("reason"))));
+  }
 
-        tickUntil(simulator, () -> !"Unknown".equals(succeeded(pipelineRun(namespace, name)).get("status")), 40);
-        GenericKubernetesResource finished = pipelineRun(namespace, name);
-        assertThat(finished.<String>get("status", "completionTime")).isEqualTo(NOW_TIMESTAMP);
-        assertThat(taskRunsOf(namespace, name))
-                .allSatisfy(taskRun -> assertThat(succeeded(taskRun).get("status")).isNotEqualTo("Unknown"));
-        assertThat(condition(workloadOf(finished).orElseThrow(), "Finished"))
-                .containsEntry("status", "True")
-                .containsEntry("message", succeeded(finished).get("message"));
+  @Test
+  void closeStopsTheServerAndCanBeRepeated() {
+    cluster.close();
+    cluster.close();
 
-        tickUntil(simulator, () -> client.genericKubernetesResources(DemoKinds.PIPELINE_RUNS)
-                .inNamespace(namespace).withName(name).get() == null, 40);
-        assertThat(taskRunsOf(namespace, name)).isEmpty();
-        assertThat(workloadOf(finished)).isEmpty();
-        assertThat(names(list(DemoKinds.PIPELINE_RUNS))).containsAll(seeded);
+    assertThatThrownBy(() -> client.namespaces().list())
+        .isInstanceOf(KubernetesClientException.class);
+  }
+
+  private Set<String> simulatedRuns(Set<String> seeded) {
+    return names(list(DemoKinds.PIPELINE_RUNS)).stream()
+        .filter(name -> !seeded.contains(name))
+        .collect(Collectors.toSet());
+  }
+
+  private static void tickUntil(DemoSimulator simulator, BooleanSupplier condition, int maxTicks) {
+    for (int i = 0; i < maxTicks; i++) {
+      simulator.tick();
+      if (condition.getAsBoolean()) {
+        return;
+      }
     }
+    fail("Condition not reached within %d ticks", maxTicks);
+  }
 
-    @Test
-    void keepsTheNumberOfRunsBounded() {
-        DemoSimulator simulator = cluster.simulator();
-        int most = 0;
-        for (int i = 0; i < 150; i++) {
-            simulator.tick();
-            most = Math.max(most, list(DemoKinds.PIPELINE_RUNS).size());
-        }
-        assertThat(most).isBetween(15, 25);
-        assertThat(list(DemoKinds.PIPELINE_RUNS))
-                .extracting(run -> succeeded(run).get("reason"))
-                .contains("PipelineRunPending", "Running");
-    }
+  private List<String> resources(String groupVersion) {
+    return client.getApiResources(groupVersion).getResources().stream()
+        .map(resource -> resource.getKind() + " " + resource.getName())
+        .toList();
+  }
 
-    @Test
-    void informerReceivesTheSimulatedChanges() {
-        List<GenericKubernetesResource> added = new CopyOnWriteArrayList<>();
-        List<GenericKubernetesResource> updated = new CopyOnWriteArrayList<>();
-        List<GenericKubernetesResource> deleted = new CopyOnWriteArrayList<>();
-        SharedIndexInformer<GenericKubernetesResource> informer = client.genericKubernetesResources(
-                DemoKinds.PIPELINE_RUNS).inAnyNamespace().inform(new ResourceEventHandler<>() {
-                    @Override
-                    public void onAdd(GenericKubernetesResource run) {
-                        added.add(run);
-                    }
+  private List<GenericKubernetesResource> list(ResourceDefinitionContext kind) {
+    return client.genericKubernetesResources(kind).inAnyNamespace().list().getItems();
+  }
 
-                    @Override
-                    public void onUpdate(GenericKubernetesResource before, GenericKubernetesResource after) {
-                        updated.add(after);
-                    }
+  private GenericKubernetesResource pipelineRun(String namespace, String name) {
+    return client.genericKubernetesResources(DemoKinds.PIPELINE_RUNS)
+        .inNamespace(namespace)
+        .withName(name)
+        .get();
+  }
 
-                    @Override
-                    public void onDelete(GenericKubernetesResource run, boolean finalStateUnknown) {
-                        deleted.add(run);
-                    }
-                });
-        try {
-            await().atMost(Duration.ofSeconds(5)).until(() -> added.size() == 10);
-            assertThat(updated).isEmpty();
+  private List<GenericKubernetesResource> taskRunsOf(String namespace, String pipelineRun) {
+    return client.genericKubernetesResources(DemoKinds.TASK_RUNS)
+        .inNamespace(namespace)
+        .withLabel("tekton.dev/pipelineRun", pipelineRun)
+        .list()
+        .getItems();
+  }
 
-            tickUntil(cluster.simulator(), () -> added.size() > 10, 10);
-            await().atMost(Duration.ofSeconds(5)).until(() -> !updated.isEmpty());
-            assertThat(succeeded(updated.get(0))).containsEntry("reason", "PipelineRunPending");
+  private Optional<GenericKubernetesResource> workloadOf(GenericKubernetesResource pipelineRun) {
+    return list(DemoKinds.WORKLOADS).stream()
+        .filter(workload -> workload.getMetadata().getOwnerReferences().get(0).getUid()
+            .equals(pipelineRun.getMetadata().getUid()))
+        .findFirst();
+  }
 
-            tickUntil(cluster.simulator(), () -> !deleted.isEmpty(), 80);
-        } finally {
-            informer.close();
-        }
-    }
+  private static GenericKubernetesResource ownerOf(
+      GenericKubernetesResource workload, Map<String, GenericKubernetesResource> runsByUid) {
+    return runsByUid.get(workload.getMetadata().getOwnerReferences().get(0).getUid());
+  }
 
-    @Test
-    void scheduledSimulationSurvivesRunsDeletedBehindItsBack() {
-        Set<String> seeded = names(list(DemoKinds.PIPELINE_RUNS));
-        cluster.simulator().start(Duration.ofMillis(20));
+  private static GenericKubernetesResource named(
+      List<GenericKubernetesResource> objects, String name) {
+    return objects.stream()
+        .filter(object -> name.equals(object.getMetadata().getName()))
+        .collect(onlyOne());
+  }
 
-        await().atMost(Duration.ofSeconds(5)).until(() -> simulatedRuns(seeded).size() >= 3);
-        Set<String> deleted = simulatedRuns(seeded);
-        for (String namespace : DemoPipeline.NAMESPACES) {
-            client.genericKubernetesResources(DemoKinds.PIPELINE_RUNS).inNamespace(namespace)
-                    .withLabel("kueue.x-k8s.io/queue-name").list().getItems().stream()
-                    .filter(run -> deleted.contains(run.getMetadata().getName()))
-                    .forEach(run -> client.resource(run).delete());
-        }
+  private static GenericKubernetesResource withReason(
+      List<GenericKubernetesResource> objects, String reason) {
+    return objects.stream()
+        .filter(object -> reason.equals(succeeded(object).get("reason")))
+        .collect(onlyOne());
+  }
 
-        await().atMost(Duration.ofSeconds(5)).until(() -> simulatedRuns(seeded).stream()
-                .filter(name -> !deleted.contains(name))
-                .count() >= 3);
-    }
+  private static Map<String, Object> succeeded(GenericKubernetesResource object) {
+    return condition(object, "Succeeded");
+  }
 
-    private Set<String> simulatedRuns(Set<String> seeded) {
-        return names(list(DemoKinds.PIPELINE_RUNS)).stream()
-                .filter(name -> !seeded.contains(name))
-                .collect(Collectors.toSet());
-    }
+  private static Map<String, Object> condition(GenericKubernetesResource object, String type) {
+    List<Map<String, Object>> conditions = object.get("status", "conditions");
+    return conditions.stream()
+        .filter(condition -> type.equals(condition.get("type")))
+        .findFirst()
+        .orElse(Map.of());
+  }
 
-    private static void tickUntil(DemoSimulator simulator, BooleanSupplier condition, int maxTicks) {
-        for (int i = 0; i < maxTicks; i++) {
-            simulator.tick();
-            if (condition.getAsBoolean()) {
-                return;
-            }
-        }
-        fail("Condition not reached within %d ticks", maxTicks);
-    }
+  private static Set<String> names(List<GenericKubernetesResource> objects) {
+    return objects.stream().map(object -> object.getMetadata().getName()).collect(Collectors.toSet());
+  }
 
-    private List<String> kinds(String groupVersion) {
-        return client.getApiResources(groupVersion).getResources().stream().map(APIResource::getKind).toList();
-    }
-
-    private List<GenericKubernetesResource> list(ResourceDefinitionContext kind) {
-        return client.genericKubernetesResources(kind).inAnyNamespace().list().getItems();
-    }
-
-    private GenericKubernetesResource pipelineRun(String namespace, String name) {
-        return client.genericKubernetesResources(DemoKinds.PIPELINE_RUNS).inNamespace(namespace).withName(name).get();
-    }
-
-    private List<GenericKubernetesResource> taskRunsOf(String namespace, String pipelineRun) {
-        return client.genericKubernetesResources(DemoKinds.TASK_RUNS).inNamespace(namespace)
-                .withLabel("tekton.dev/pipelineRun", pipelineRun).list().getItems();
-    }
-
-    private Optional<GenericKubernetesResource> workloadOf(GenericKubernetesResource pipelineRun) {
-        return list(DemoKinds.WORKLOADS).stream()
-                .filter(workload -> workload.getMetadata().getOwnerReferences().get(0).getUid()
-                        .equals(pipelineRun.getMetadata().getUid()))
-                .findFirst();
-    }
-
-    private static GenericKubernetesResource ownerOf(
-            GenericKubernetesResource workload, Map<String, GenericKubernetesResource> runsByUid) {
-        return runsByUid.get(workload.getMetadata().getOwnerReferences().get(0).getUid());
-    }
-
-    private static GenericKubernetesResource withReason(List<GenericKubernetesResource> objects, String reason) {
-        return objects.stream().filter(object -> reason.equals(succeeded(object).get("reason"))).collect(onlyOne());
-    }
-
-    private static Map<String, Object> succeeded(GenericKubernetesResource object) {
-        return condition(object, "Succeeded");
-    }
-
-    private static Map<String, Object> condition(GenericKubernetesResource object, String type) {
-        List<Map<String, Object>> conditions = object.get("status", "conditions");
-        return conditions.stream().filter(condition -> type.equals(condition.get("type"))).findFirst().orElse(Map.of());
-    }
-
-    private static Set<String> names(List<GenericKubernetesResource> objects) {
-        return objects.stream().map(object -> object.getMetadata().getName()).collect(Collectors.toSet());
-    }
-
-    private static <T> java.util.stream.Collector<T, ?, T> onlyOne() {
-        return Collectors.collectingAndThen(Collectors.toList(), items -> {
-            assertThat(items).hasSize(1);
-            return items.get(0);
-        });
-    }
+  private static <T> Collector<T, ?, T> onlyOne() {
+    return Collectors.collectingAndThen(Collectors.toList(), items -> {
+      assertThat(items).hasSize(1);
+      return items.get(0);
+    });
+  }
 }
