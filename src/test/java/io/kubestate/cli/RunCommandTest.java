@@ -4,10 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
-import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinitionBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext;
 import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
+import io.kubestate.testing.Crds;
 import io.kubestate.testing.Ports;
 import io.kubestate.testing.Scrape;
 import java.net.URI;
@@ -45,14 +44,6 @@ class RunCommandTest {
     }
   }
 
-  private void crd(String kind, String plural) {
-    client.apiextensions().v1().customResourceDefinitions().resource(new CustomResourceDefinitionBuilder()
-        .withNewMetadata().withName(plural + ".tekton.dev").endMetadata()
-        .withNewSpec().withGroup("tekton.dev").withScope("Namespaced")
-        .withNewNames().withKind(kind).withPlural(plural).endNames()
-        .addNewVersion().withName("v1").withServed(true).withStorage(true).endVersion()
-        .endSpec().build()).create();
-  }
 
   @Test
   void servesHealthReadinessAndMetricsAndStopsOnSigterm() throws Exception {
@@ -79,17 +70,14 @@ class RunCommandTest {
     await().atMost(Duration.ofSeconds(30)).until(() -> status(health + "/healthz") == 200);
     assertThat(status(health + "/readyz")).as("no CRDs yet: waiting for the kinds").isEqualTo(503);
 
-    crd("PipelineRun", "pipelineruns");
-    crd("TaskRun", "taskruns");
+    Crds.installTekton(client);
     await().atMost(Duration.ofSeconds(30)).until(() -> status(health + "/readyz") == 200);
 
     GenericKubernetesResource run = client.getKubernetesSerialization().unmarshal(
         Files.readString(Path.of("src/test/resources/objects/tekton/tekton-pipelinerun-failed.yaml")),
         GenericKubernetesResource.class);
     run.getMetadata().setResourceVersion(null);
-    client.genericKubernetesResources(new ResourceDefinitionContext.Builder().withGroup("tekton.dev")
-        .withVersion("v1").withPlural("pipelineruns").withKind("PipelineRun").withNamespaced(true).build())
-        .inNamespace(run.getMetadata().getNamespace()).resource(run).create();
+    client.genericKubernetesResources(Crds.PIPELINE_RUNS).inNamespace(run.getMetadata().getNamespace()).resource(run).create();
     await().atMost(Duration.ofSeconds(15)).untilAsserted(() ->
         assertThat(Scrape.samples(Scrape.text(metrics), "tekton_pipelinerun_condition")).singleElement().asString()
             .contains("condition_reason=\"Failed\"").contains("condition_status=\"False\""));

@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
-import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinitionBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext;
 import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
@@ -16,6 +15,7 @@ import io.kubestate.expr.KindMetrics;
 import io.kubestate.telemetry.StateMetrics;
 import io.kubestate.telemetry.Telemetry;
 import io.kubestate.telemetry.TelemetrySettings;
+import io.kubestate.testing.Crds;
 import io.kubestate.testing.Ports;
 import io.kubestate.testing.Scrape;
 import java.nio.file.Files;
@@ -35,9 +35,7 @@ import org.junit.jupiter.api.Test;
  */
 @EnableKubernetesMockClient(crud = true)
 class InformerIntegrationTest {
-  private static final ResourceDefinitionContext PIPELINE_RUNS = new ResourceDefinitionContext.Builder()
-      .withGroup("tekton.dev").withVersion("v1").withPlural("pipelineruns").withKind("PipelineRun")
-      .withNamespaced(true).build();
+  private static final ResourceDefinitionContext PIPELINE_RUNS = Crds.PIPELINE_RUNS;
 
   KubernetesMockServer server;
   KubernetesClient client;
@@ -47,17 +45,7 @@ class InformerIntegrationTest {
 
   @BeforeEach
   void installCrds() {
-    installCrd("PipelineRun", "pipelineruns");
-    installCrd("TaskRun", "taskruns");
-  }
-
-  private void installCrd(String kind, String plural) {
-    client.apiextensions().v1().customResourceDefinitions().resource(new CustomResourceDefinitionBuilder()
-        .withNewMetadata().withName(plural + ".tekton.dev").endMetadata()
-        .withNewSpec().withGroup("tekton.dev").withScope("Namespaced")
-        .withNewNames().withKind(kind).withPlural(plural).endNames()
-        .addNewVersion().withName("v1").withServed(true).withStorage(true).endVersion()
-        .endSpec().build()).create();
+    Crds.installTekton(client);
   }
 
   @AfterEach
