@@ -6,6 +6,7 @@ import java.util.List;
  * One metric family of a kind.
  *
  * @param name OpenTelemetry metric name (dots); the Prometheus endpoint shows it with underscores
+ * @param attributesFrom maps whose entries become attributes, read at the innermost iteration level
  * @param each paths iterated one inside the other; empty means one sample group per object
  * @param value the number (gauge) or the current state (stateset); null for info
  * @param states the closed set of states of a stateset
@@ -20,6 +21,7 @@ public record FamilyConfig(
     String unit,
     List<String> each,
     List<AttributeConfig> attributes,
+    List<AttributeSpread> attributesFrom,
     ExprConfig value,
     List<String> states,
     String stateAttribute,
@@ -30,6 +32,7 @@ public record FamilyConfig(
   public FamilyConfig {
     each = List.copyOf(each);
     attributes = List.copyOf(attributes);
+    attributesFrom = List.copyOf(attributesFrom);
     states = List.copyOf(states);
     when = List.copyOf(when);
   }

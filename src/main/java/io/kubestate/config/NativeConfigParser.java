@@ -57,6 +57,7 @@ final class NativeConfigParser {
     String plural = f.string("plural", false);
     String selector = f.string("labelSelector", false);
     List<AttributeConfig> attributes = attributes(f);
+    List<AttributeSpread> spreads = spreads(f);
     List<FamilyConfig> families = new ArrayList<>();
     for (Node n : f.list("families")) {
       FamilyConfig fam = family(n);
@@ -74,7 +75,7 @@ final class NativeConfigParser {
       return null;
     }
     return new ResourceConfig(
-        group == null ? "" : group, versions, kind, plural, selector, attributes, families, f.position());
+        group == null ? "" : group, versions, kind, plural, selector, attributes, spreads, families, f.position());
   }
 
   private FamilyConfig family(Node node) {
@@ -92,6 +93,7 @@ final class NativeConfigParser {
     String unit = f.string("unit", false);
     List<String> each = f.strings("each");
     List<AttributeConfig> attributes = attributes(f);
+    List<AttributeSpread> spreads = spreads(f);
     ExprConfig value = f.has("value") ? ExprParser.parse(f.node("value"), problems) : null;
     List<String> states = f.strings("states");
     String stateAttribute = f.string("stateAttribute", false);
@@ -112,7 +114,7 @@ final class NativeConfigParser {
     }
     return new FamilyConfig(
         name, type, description == null ? "" : description, unit == null ? "" : unit, each,
-        attributes, value, states, stateAttribute, when, aggregate, f.position());
+        attributes, spreads, value, states, stateAttribute, when, aggregate, f.position());
   }
 
   private FamilyType type(Fields f) {
@@ -190,6 +192,23 @@ final class NativeConfigParser {
       }
       out.add(new AttributeConfig(key, ExprParser.parse(entry.value(), problems), entry.keyPosition()));
     });
+    return out;
+  }
+
+  private List<AttributeSpread> spreads(Fields f) {
+    List<AttributeSpread> out = new ArrayList<>();
+    for (Node n : f.list("attributesFrom")) {
+      Fields s = Fields.of(n, "an \"attributesFrom\" entry", problems);
+      if (s == null) {
+        continue;
+      }
+      String path = s.string("path", true);
+      String prefix = s.string("prefix", false);
+      s.rejectUnknown();
+      if (path != null) {
+        out.add(new AttributeSpread(path, prefix == null ? "" : prefix, s.position()));
+      }
+    }
     return out;
   }
 
@@ -304,9 +323,10 @@ final class NativeConfigParser {
       String as = f.string("as", false);
       if (as != null) {
         try {
-          conversion = Conversion.valueOf(as.toUpperCase(Locale.ROOT));
+          conversion = Conversion.fromWord(as);
         } catch (IllegalArgumentException e) {
-          problems.add(f.valuePosition("as"), "unknown conversion \"" + as + "\"; use number, boolean, timestamp or duration");
+          problems.add(f.valuePosition("as"), "unknown conversion \"" + as
+              + "\"; use number, boolean, timestamp, duration, quantity or kube-state-metrics");
         }
       }
       f.rejectUnknown();

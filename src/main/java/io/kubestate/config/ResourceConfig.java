@@ -9,6 +9,7 @@ import java.util.List;
  * @param plural the resource name in URLs, or null to learn it from API discovery
  * @param labelSelector a Kubernetes label selector restricting the watched objects, or null
  * @param attributes attributes put on every family of this kind, evaluated against the object root
+ * @param attributesFrom maps on the object whose entries become attributes of every family
  */
 public record ResourceConfig(
     String group,
@@ -17,12 +18,14 @@ public record ResourceConfig(
     String plural,
     String labelSelector,
     List<AttributeConfig> attributes,
+    List<AttributeSpread> attributesFrom,
     List<FamilyConfig> families,
     Position position) {
 
   public ResourceConfig {
     versions = List.copyOf(versions);
     attributes = List.copyOf(attributes);
+    attributesFrom = List.copyOf(attributesFrom);
     families = List.copyOf(families);
   }
 

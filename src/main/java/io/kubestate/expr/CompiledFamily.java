@@ -15,6 +15,8 @@ public final class CompiledFamily {
   private final Position position;
   private final String[] attributeKeys;
   private final Expression[] attributeValues;
+  private final Path[] spreadPaths;
+  private final String[] spreadPrefixes;
   private final Path[] each;
   private final Predicate[] when;
   private final Expression value;
@@ -27,7 +29,8 @@ public final class CompiledFamily {
   }
 
   CompiledFamily(String name, FamilyType type, String description, String unit, Position position,
-      List<String> attributeKeys, List<Expression> attributeValues, List<Path> each,
+      List<String> attributeKeys, List<Expression> attributeValues, List<Path> spreadPaths,
+      List<String> spreadPrefixes, List<Path> each,
       List<Predicate> when, Expression value, List<String> states, Aggregation.Function aggregate) {
     this.name = name;
     this.type = type;
@@ -36,6 +39,8 @@ public final class CompiledFamily {
     this.position = position;
     this.attributeKeys = attributeKeys.toArray(new String[0]);
     this.attributeValues = attributeValues.toArray(new Expression[0]);
+    this.spreadPaths = spreadPaths.toArray(new Path[0]);
+    this.spreadPrefixes = spreadPrefixes.toArray(new String[0]);
     this.each = each.toArray(new Path[0]);
     this.when = when.toArray(new Predicate[0]);
     this.value = value;
@@ -139,26 +144,59 @@ public final class CompiledFamily {
       for (int i = 0; i < own; i++) {
         values[i] = Values.toAttribute(attributeValues[i].evaluate(scope));
       }
+      String[] extra = spreadPaths.length == 0 ? null : spread(scope);
       switch (type) {
-        case INFO -> sink.sample(this, values, 1);
+        case INFO -> sink.sample(this, values, extra, 1);
         case GAUGE -> {
           if (value == null) {
-            sink.sample(this, values, 1);
+            sink.sample(this, values, extra, 1);
             return;
           }
           Object v = value.evaluate(scope);
           if (v != null) {
-            sink.sample(this, values, Values.toDouble(v, io.kubestate.config.Conversion.AUTO));
+            sink.sample(this, values, extra, Values.toDouble(v, io.kubestate.config.Conversion.AUTO));
           }
         }
-        case STATESET -> emitStates(scope, sink, values);
+        case STATESET -> emitStates(scope, sink, values, extra);
       }
     } catch (EvaluationException e) {
       sink.problem(this, e.reason(), e.getMessage());
     }
   }
 
-  private void emitStates(Scope scope, SampleSink sink, String[] values) {
+  /** Entries of the spread maps whose keys are not already fixed attributes, in key order. */
+  private String[] spread(Scope scope) {
+    java.util.TreeMap<String, String> out = new java.util.TreeMap<>();
+    for (int i = 0; i < spreadPaths.length; i++) {
+      if (spreadPaths[i].get(scope) instanceof Map<?, ?> map) {
+        for (Map.Entry<?, ?> e : map.entrySet()) {
+          String v = e.getValue() instanceof Map || e.getValue() instanceof List ? null : Values.toAttribute(e.getValue());
+          String key = spreadPrefixes[i] + e.getKey();
+          if (v != null && !fixedKey(key)) {
+            out.put(key, v);
+          }
+        }
+      }
+    }
+    String[] flat = new String[out.size() * 2];
+    int j = 0;
+    for (Map.Entry<String, String> e : out.entrySet()) {
+      flat[j++] = e.getKey();
+      flat[j++] = e.getValue();
+    }
+    return flat;
+  }
+
+  private boolean fixedKey(String key) {
+    for (String k : attributeKeys) {
+      if (k.equals(key)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private void emitStates(Scope scope, SampleSink sink, String[] values, String[] extra) {
     Object v = value.evaluate(scope);
     if (v == null) {
       return;
@@ -170,7 +208,7 @@ public final class CompiledFamily {
       boolean on = state.equals(current);
       known |= on;
       values[last] = state;
-      sink.sample(this, values, on ? 1 : 0);
+      sink.sample(this, values, extra, on ? 1 : 0);
     }
     if (!known) {
       sink.problem(this, "unexpected_state", "state \"" + current + "\" is not one of the declared states");

@@ -1,6 +1,7 @@
 package io.kubestate.expr;
 
 import io.kubestate.config.AttributeConfig;
+import io.kubestate.config.AttributeSpread;
 import io.kubestate.config.Condition;
 import io.kubestate.config.ExprConfig;
 import io.kubestate.config.FamilyConfig;
@@ -97,6 +98,27 @@ public final class Compiler {
     }
     List<String> keys = new ArrayList<>(attributes.keySet());
     List<Expression> values = new ArrayList<>(attributes.values());
+    List<Path> spreadPaths = new ArrayList<>();
+    List<String> spreadPrefixes = new ArrayList<>();
+    if (f.aggregate() == null) {
+      for (AttributeSpread s : r.attributesFrom()) {
+        Path p = path(s.path(), s.position(), 0);
+        if (p != null) {
+          spreadPaths.add(p.isRelative() ? anchorAtRoot(p) : p);
+          spreadPrefixes.add(s.prefix());
+        }
+      }
+    } else if (!f.attributesFrom().isEmpty()) {
+      problems.add(f.attributesFrom().get(0).position(),
+          "an aggregated family keeps only its \"by\" attributes; \"attributesFrom\" does not apply");
+    }
+    for (AttributeSpread s : f.attributesFrom()) {
+      Path p = path(s.path(), s.position(), depth);
+      if (p != null && f.aggregate() == null) {
+        spreadPaths.add(p);
+        spreadPrefixes.add(s.prefix());
+      }
+    }
     if (f.aggregate() != null) {
       List<String> by = f.aggregate().by();
       List<Expression> byValues = new ArrayList<>();
@@ -131,7 +153,8 @@ public final class Compiler {
     if (values.stream().anyMatch(Objects::isNull) && f.type() != FamilyType.STATESET) {
       return null;
     }
-    return new CompiledFamily(f.name(), f.type(), f.description(), f.unit(), f.position(), keys, values, each,
+    return new CompiledFamily(f.name(), f.type(), f.description(), f.unit(), f.position(), keys, values,
+        spreadPaths, spreadPrefixes, each,
         when, value, f.states(), f.aggregate() == null ? null : f.aggregate().function());
   }
 

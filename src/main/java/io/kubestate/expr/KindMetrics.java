@@ -42,10 +42,10 @@ public final class KindMetrics {
     }
     SampleSink folding = new SampleSink() {
       @Override
-      public void sample(CompiledFamily family, String[] attributeValues, double value) {
+      public void sample(CompiledFamily family, String[] attributeValues, String[] extra, double value) {
         Accumulator acc = accumulators.get(family);
         if (acc == null) {
-          sink.sample(family, attributeValues, value);
+          sink.sample(family, attributeValues, extra, value);
         } else {
           acc.add(attributeValues, value);
         }
@@ -80,7 +80,7 @@ public final class KindMetrics {
     }
 
     void flush(CompiledFamily family, SampleSink sink) {
-      totals.forEach((attrs, total) -> sink.sample(family, attrs.toArray(new String[0]), total[0]));
+      totals.forEach((attrs, total) -> sink.sample(family, attrs.toArray(new String[0]), null, total[0]));
     }
   }
 }

@@ -5,9 +5,11 @@ public interface SampleSink {
 
   /**
    * One data point. {@code attributeValues} follows {@link CompiledFamily#attributeKeys()}; a null
-   * entry means the attribute is absent. The array may be reused after the call returns.
+   * entry means the attribute is absent. {@code extra} holds attributes whose keys come from the
+   * object ({@code attributesFrom}) as key, value, key, value...; null when there are none. The
+   * arrays may be reused after the call returns.
    */
-  void sample(CompiledFamily family, String[] attributeValues, double value);
+  void sample(CompiledFamily family, String[] attributeValues, String[] extra, double value);
 
   /** A sample that could not be produced (or was produced from an unexpected value), and why. */
   void problem(CompiledFamily family, String reason, String message);

@@ -30,6 +30,8 @@ public final class Values {
       case BOOLEAN -> bool(value);
       case TIMESTAMP -> epochSeconds(instant(value));
       case DURATION -> seconds(value);
+      case QUANTITY -> quantity(value);
+      case KUBE_STATE_METRICS -> kubeStateMetrics(value);
     };
   }
 
@@ -61,9 +63,93 @@ public final class Values {
       if (i != null) {
         return epochSeconds(i);
       }
+      if (Quantities.ambiguous(t)) {
+        throw new EvaluationException("ambiguous_value", "\"" + abbreviate(t)
+            + "\" reads as a quantity (m = thousandths) or a duration (m = minutes); say which with as: quantity or"
+            + " as: duration");
+      }
+      Double q = Quantities.parse(t);
+      if (q != null) {
+        return q;
+      }
+      Double p = percent(t);
+      if (p != null) {
+        return p;
+      }
+      if (DURATION_PART.matcher(t).lookingAt()) {
+        return seconds(t);
+      }
       throw new EvaluationException("not_a_number", "cannot read \"" + abbreviate(t) + "\" as a number");
     }
     throw notScalar(value);
+  }
+
+  private static double quantity(Object value) {
+    if (value instanceof Number n) {
+      return n.doubleValue();
+    }
+    if (value instanceof String s) {
+      Double q = Quantities.parse(s.strip());
+      if (q != null) {
+        return q;
+      }
+      throw new EvaluationException("not_a_quantity", "cannot read \"" + abbreviate(s) + "\" as a quantity");
+    }
+    throw notScalar(value);
+  }
+
+  /**
+   * What kube-state-metrics' custom resource metrics do ({@code toFloat64} in
+   * pkg/customresourcestate/registry_factory.go): true/yes 1, false/no/unknown 0, RFC3339 to whole
+   * epoch seconds (the fraction dropped), then a quantity (so "5m" is 0.005), then "NN%" as NN/100,
+   * then a plain number.
+   */
+  private static double kubeStateMetrics(Object value) {
+    if (value instanceof Number n) {
+      return n.doubleValue();
+    }
+    if (value instanceof Boolean b) {
+      return b ? 1 : 0;
+    }
+    if (!(value instanceof String s)) {
+      throw notScalar(value);
+    }
+    switch (s.toLowerCase(Locale.ROOT)) {
+      case "true", "yes" -> {
+        return 1;
+      }
+      case "false", "no", "unknown" -> {
+        return 0;
+      }
+      default -> {
+        // the other forms below, in kube-state-metrics' order
+      }
+    }
+    Instant i = parseInstant(s);
+    if (i != null) {
+      return i.getEpochSecond();
+    }
+    Double q = Quantities.parse(s);
+    if (q != null) {
+      return q;
+    }
+    Double p = percent(s);
+    if (p != null) {
+      return p;
+    }
+    Double d = parseNumber(s);
+    if (d != null) {
+      return d;
+    }
+    throw new EvaluationException("not_a_number", "cannot read \"" + abbreviate(s) + "\" as a number");
+  }
+
+  private static Double percent(String s) {
+    if (s.length() < 2 || !s.endsWith("%")) {
+      return null;
+    }
+    Double d = parseNumber(s.substring(0, s.length() - 1));
+    return d == null ? null : d / 100;
   }
 
   private static double number(Object value) {

@@ -122,9 +122,14 @@ public final class StateMetrics implements AutoCloseable {
     }
 
     @Override
-    public void sample(CompiledFamily family, String[] values, double value) {
+    public void sample(CompiledFamily family, String[] values, String[] extra, double value) {
       Binding b = bindings.get(family);
       AttributesBuilder attrs = Attributes.builder();
+      if (extra != null) {
+        for (int i = 0; i < extra.length; i += 2) {
+          attrs.put(extra[i], extra[i + 1]);
+        }
+      }
       for (int i = 0; i < values.length; i++) {
         if (values[i] != null) {
           attrs.put(b.keys[i], values[i]);

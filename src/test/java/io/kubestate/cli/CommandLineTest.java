@@ -51,8 +51,8 @@ class CommandLineTest {
     assertThat(ko.exitCode()).isEqualTo(2);
     assertThat(ko.err().lines()).containsExactly(
         bad + ":7:9: a gauge needs a \"value\"",
-        bad + ":8:41: unknown key \"colour\"; allowed here: name, type, description, unit, each, attributes, value, "
-            + "states, stateAttribute, when, aggregate");
+        bad + ":8:41: unknown key \"colour\"; allowed here: name, type, description, unit, each, attributes, "
+            + "attributesFrom, value, states, stateAttribute, when, aggregate");
   }
 
   @Test

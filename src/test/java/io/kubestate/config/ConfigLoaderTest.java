@@ -78,7 +78,7 @@ class ConfigLoaderTest {
         """);
     assertThat(problems).containsExactly(
         "cfg.yaml:9:9: unknown key \"atributes\" (did you mean \"attributes\"?); allowed here: name, type, "
-            + "description, unit, each, attributes, value, states, stateAttribute, when, aggregate",
+            + "description, unit, each, attributes, attributesFrom, value, states, stateAttribute, when, aggregate",
         "cfg.yaml:10:9: a gauge needs a \"value\"",
         "cfg.yaml:12:15: invalid metric name \"bad name!\": letters, digits, '_', '.', '-' and '/', starting with a "
             + "letter, at most 255 characters",

@@ -23,8 +23,11 @@ class FamilyEvaluationTest {
     final List<String> problems = new ArrayList<>();
 
     @Override
-    public void sample(CompiledFamily family, String[] values, double value) {
+    public void sample(CompiledFamily family, String[] values, String[] extra, double value) {
       Map<String, String> attrs = new LinkedHashMap<>();
+      for (int i = 0; extra != null && i < extra.length; i += 2) {
+        attrs.put(extra[i], extra[i + 1]);
+      }
       List<String> keys = family.attributeKeys();
       for (int i = 0; i < values.length; i++) {
         if (values[i] != null) {
@@ -214,5 +217,30 @@ class FamilyEvaluationTest {
         .containsExactlyInAnyOrder(tuple("thing.replicas", "good"), tuple("thing.info", "good"),
             tuple("thing.info", "odd"));
     assertThat(c.problems).containsExactlyInAnyOrder("thing.replicas:not_a_number", "thing.info:not_a_scalar");
+  }
+
+  @Test
+  void attributesFromSpreadMapsAndYieldToFixedKeys() {
+    Collected c = collect("""
+        kind: MetricsConfig
+        resources:
+          - group: gateway.networking.k8s.io
+            version: v1
+            kind: Gateway
+            attributes: {name: metadata.name}
+            attributesFrom: [{path: metadata.labels, prefix: label_}]
+            families:
+              - name: gateway.labels
+                type: info
+                attributes: {label_team: {value: fixed}}
+                attributesFrom: [{path: metadata.annotations}]
+        """, List.of(yaml("""
+            metadata:
+              name: gw
+              labels: {team: edge, app.kubernetes.io/name: envoy}
+              annotations: {owner: alice, nested: {a: b}}
+            """)));
+    assertThat(c.samples).singleElement().extracting(Sample::attributes).isEqualTo(Map.of(
+        "name", "gw", "label_team", "fixed", "label_app.kubernetes.io/name", "envoy", "owner", "alice"));
   }
 }

@@ -64,4 +64,31 @@ class ValuesTest {
     assertThat(Values.toAttribute(null)).isNull();
     assertThatThrownBy(() -> Values.toAttribute(List.of(1))).isInstanceOf(EvaluationException.class);
   }
+
+  @Test
+  void quantitiesPercentagesAndUnambiguousDurationsConvertAutomatically() {
+    assertThat(Values.toDouble("512Mi", Conversion.AUTO)).isEqualTo(512 * 1024 * 1024);
+    assertThat(Values.toDouble("1.5G", Conversion.AUTO)).isEqualTo(1.5e9);
+    assertThat(Values.toDouble("2e3", Conversion.AUTO)).isEqualTo(2000);
+    assertThat(Values.toDouble("50%", Conversion.AUTO)).isEqualTo(0.5);
+    assertThat(Values.toDouble("1h30m", Conversion.AUTO)).isEqualTo(5400);
+    assertThat(Values.toDouble("30s", Conversion.AUTO)).isEqualTo(30);
+    assertThatThrownBy(() -> Values.toDouble("5m", Conversion.AUTO))
+        .isInstanceOfSatisfying(EvaluationException.class, e -> assertThat(e.reason()).isEqualTo("ambiguous_value"))
+        .hasMessageContaining("as: quantity or as: duration");
+    assertThat(Values.toDouble("250m", Conversion.QUANTITY)).isEqualTo(0.25);
+    assertThat(Values.toDouble("5m", Conversion.DURATION)).isEqualTo(300);
+  }
+
+  @Test
+  void kubeStateMetricsConversionKeepsItsQuirks() {
+    assertThat(Values.toDouble("5m", Conversion.KUBE_STATE_METRICS)).isEqualTo(0.005);
+    assertThat(Values.toDouble("2026-08-24T09:14:02.750Z", Conversion.KUBE_STATE_METRICS)).isEqualTo(1787562842);
+    assertThat(Values.toDouble("Unknown", Conversion.KUBE_STATE_METRICS)).isEqualTo(0);
+    assertThat(Values.toDouble("YES", Conversion.KUBE_STATE_METRICS)).isEqualTo(1);
+    assertThat(Values.toDouble("12.5%", Conversion.KUBE_STATE_METRICS)).isEqualTo(0.125);
+    assertThat(Values.toDouble("1Ki", Conversion.KUBE_STATE_METRICS)).isEqualTo(1024);
+    assertThatThrownBy(() -> Values.toDouble("1h", Conversion.KUBE_STATE_METRICS))
+        .isInstanceOf(EvaluationException.class);
+  }
 }
