@@ -6,12 +6,16 @@ import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.kubestate.demo.DemoCluster;
 import io.kubestate.expr.CompiledConfig;
 import io.kubestate.expr.KindMetrics;
+import io.kubestate.expr.WatchTarget;
 import io.kubestate.server.HealthServer;
+import io.kubestate.server.SelfTelemetry;
+import io.kubestate.source.ApiRequests;
 import io.kubestate.source.InformerSource;
 import io.kubestate.source.KindState;
 import io.kubestate.telemetry.StateMetrics;
 import io.kubestate.telemetry.Telemetry;
 import io.kubestate.telemetry.TelemetrySettings;
+import io.opentelemetry.api.metrics.Meter;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.nio.file.Path;
@@ -77,6 +81,15 @@ final class RunCommand implements Callable<Integer> {
           + "which is logged (default: ${DEFAULT-VALUE}).")
   int cardinalityLimit;
 
+  @Option(names = "--max-attribute-length", paramLabel = "N",
+      defaultValue = "" + StateMetrics.DEFAULT_MAX_ATTRIBUTE_LENGTH,
+      description = "Attribute values longer than this are cut, and counted (default: ${DEFAULT-VALUE}).")
+  int maxAttributeLength;
+
+  @Option(names = "--reload-period", paramLabel = "DURATION", defaultValue = "PT2S",
+      description = "How often config files are checked for changes, ISO-8601 (default: ${DEFAULT-VALUE}).")
+  Duration reloadPeriod;
+
   @Option(names = "--cluster-name", paramLabel = "NAME", defaultValue = "${env:K8S_CLUSTER_NAME}",
       description = "Sets the k8s.cluster.name resource attribute.")
   String clusterName;
@@ -87,6 +100,8 @@ final class RunCommand implements Callable<Integer> {
 
   private final CountDownLatch stopped = new CountDownLatch(1);
   private final Deque<AutoCloseable> resources = new ArrayDeque<>();
+  private final Object swapLock = new Object();
+  private volatile StateMetrics metrics;
 
   @Override
   public Integer call() throws Exception {
@@ -117,6 +132,7 @@ final class RunCommand implements Callable<Integer> {
       }
     }
     Runtime.getRuntime().addShutdownHook(new Thread(this::shutdown, "shutdown"));
+    onSigterm();
     try {
       start(compiled, clientConfig);
     } catch (RuntimeException e) {
@@ -131,17 +147,35 @@ final class RunCommand implements Callable<Integer> {
     // The watches retry on their own with backoff and say why; the client's own retries of a
     // failed request (ten, up to about 100 s in all) would only delay that message.
     clientConfig.setRequestRetryBackoffLimit(2);
-    KubernetesClient client = new KubernetesClientBuilder().withConfig(clientConfig).build();
+    ApiRequests requests = new ApiRequests();
+    KubernetesClient client = new KubernetesClientBuilder().withConfig(clientConfig)
+        .withHttpClientBuilderConsumer(b -> b.addOrReplaceInterceptor(ApiRequests.NAME, requests))
+        .build();
     resources.push(client);
     Telemetry telemetry = Telemetry.start(new TelemetrySettings(metricsHost, metricsPort, cardinalityLimit,
         clusterName, Version.current(), instanceId(), Map.of()));
     resources.push(telemetry);
-    InformerSource source = InformerSource.start(client,
-        compiled.kinds().stream().map(KindMetrics::target).toList(), namespaces);
+    SelfTelemetry self = SelfTelemetry.register(telemetry.meter(SelfTelemetry.SCOPE, Version.current()), requests,
+        Version.current());
+    InformerSource source = InformerSource.start(client, targets(compiled), namespaces);
     resources.push(source);
-    StateMetrics metrics = StateMetrics.register(telemetry.meter(StateMetrics.SCOPE, Version.current()), compiled,
-        source, Clock.systemUTC(), cardinalityLimit);
-    resources.push(metrics);
+    self.source(() -> source);
+    Meter stateMeter = telemetry.meter(StateMetrics.SCOPE, Version.current());
+    metrics = StateMetrics.register(stateMeter, compiled, source, Clock.systemUTC(), cardinalityLimit,
+        maxAttributeLength, self.stats());
+    resources.push(() -> metrics.close());
+    ConfigReloader reloader = new ConfigReloader(config.presets, config.configs, next -> {
+      synchronized (swapLock) {
+        source.replaceTargets(targets(next));
+        StateMetrics old = metrics;
+        metrics = StateMetrics.register(stateMeter, next, source, Clock.systemUTC(), cardinalityLimit,
+            maxAttributeLength, self.stats());
+        old.close();
+      }
+      self.reload().succeeded();
+    }, problems -> self.reload().failed());
+    reloader.start(reloadPeriod);
+    resources.push(reloader);
     HealthServer health = HealthServer.start(telemetryHost, telemetryPort, () -> readiness(source));
     resources.push(health);
     logger.info(String.format("kube-state-otel %s: %d kind(s), %d families; metrics on http://%s:%d/metrics, "
@@ -150,10 +184,26 @@ final class RunCommand implements Callable<Integer> {
         telemetry.pushExporters().isEmpty() ? "" : "; pushing with " + telemetry.pushExporters()));
   }
 
+  private static List<WatchTarget> targets(CompiledConfig compiled) {
+    return compiled.kinds().stream().map(KindMetrics::target).toList();
+  }
+
+  /** SIGTERM is how Kubernetes stops a pod: stop cleanly (a last OTLP export included) and exit 0. */
+  private void onSigterm() {
+    try {
+      sun.misc.Signal.handle(new sun.misc.Signal("TERM"), signal -> {
+        shutdown();
+        System.exit(0);
+      });
+    } catch (IllegalArgumentException e) {
+      logger.fine("SIGTERM cannot be handled here; the shutdown hook still stops cleanly");
+    }
+  }
+
   private static HealthServer.Readiness readiness(InformerSource source) {
     StringBuilder detail = new StringBuilder();
     boolean ready = true;
-    for (Map.Entry<io.kubestate.expr.WatchTarget, KindState> e : source.states().entrySet()) {
+    for (Map.Entry<WatchTarget, KindState> e : source.states().entrySet()) {
       detail.append(e.getKey()).append(": ").append(e.getValue().name().toLowerCase()).append('\n');
       ready &= e.getValue() == KindState.SYNCED;
     }

@@ -2,7 +2,7 @@ package io.kubestate.cli;
 
 import io.kubestate.config.ConfigException;
 import io.kubestate.config.ConfigLoader;
-import io.kubestate.config.Problem;
+import io.kubestate.config.Problems;
 import io.kubestate.expr.CompiledConfig;
 import io.kubestate.expr.Compiler;
 import java.nio.file.Path;
@@ -14,7 +14,8 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 @Command(name = "validate",
-    description = "Check config files. Exit 0 when valid; otherwise print every problem as FILE:LINE:COLUMN: message "
+    description = "Check config files (native or kube-state-metrics CustomResourceStateMetrics). Exit 0 when valid; "
+        + "otherwise print every problem as FILE:LINE:COLUMN: message (warnings for what would be silently ignored) "
         + "and exit 2.")
 final class ValidateCommand implements Callable<Integer> {
   static final int INVALID = 2;
@@ -31,14 +32,19 @@ final class ValidateCommand implements Callable<Integer> {
     var err = spec.commandLine().getErr();
     int problems = 0;
     for (Path file : configs) {
-      try {
-        CompiledConfig compiled = Compiler.compile(ConfigLoader.load(List.of(), List.of(file)));
-        out.println(file + ": valid (" + compiled.kinds().size() + " kind(s), " + compiled.familyCount() + " families)");
-      } catch (ConfigException e) {
-        for (Problem p : e.problems()) {
-          err.println(p);
+      Problems found = ConfigLoader.check(file);
+      CompiledConfig compiled = null;
+      if (!found.hasErrors()) {
+        try {
+          compiled = Compiler.compile(ConfigLoader.load(List.of(), List.of(file)));
+        } catch (ConfigException e) {
+          found.addAll(e.problems());
         }
-        problems += e.problems().size();
+      }
+      found.list().forEach(err::println);
+      problems += found.list().size();
+      if (found.isEmpty() && compiled != null) {
+        out.println(file + ": valid (" + compiled.kinds().size() + " kind(s), " + compiled.familyCount() + " families)");
       }
     }
     out.flush();

@@ -5,11 +5,21 @@ import java.util.List;
 /**
  * A filter on the object (or the current element of an iteration): the value at {@code path}
  * compared with the operands. A missing value equals nothing, so {@code notEquals} holds for it.
+ * Or, when {@code cel} is not null, a CEL boolean expression, and path and operator are null.
  */
-public record Condition(String path, Operator operator, List<Object> operands, Position position) {
+public record Condition(String path, Operator operator, List<Object> operands, ExprConfig.Cel cel,
+    Position position) {
 
   public Condition {
     operands = List.copyOf(operands);
+  }
+
+  public Condition(String path, Operator operator, List<Object> operands, Position position) {
+    this(path, operator, operands, null, position);
+  }
+
+  public static Condition ofCel(ExprConfig.Cel cel, Position position) {
+    return new Condition(null, null, List.of(), cel, position);
   }
 
   public enum Operator {

@@ -7,12 +7,14 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.logging.Logger;
 
 /**
  * Loads config files and presets into one {@link MetricsConfig}. Structural problems of all inputs
  * are collected and thrown together.
  */
 public final class ConfigLoader {
+  private static final Logger logger = Logger.getLogger(ConfigLoader.class.getName());
 
   private ConfigLoader() {}
 
@@ -33,7 +35,21 @@ public final class ConfigLoader {
       parts.add(parse(file.toString(), text, problems));
     }
     problems.throwIfAny();
+    for (Problem warning : problems.warnings()) {
+      logger.warning(warning.toString());
+    }
     return MetricsConfig.merge(parts);
+  }
+
+  /** Every error and warning of one file's structure; empty when it is clean. */
+  public static Problems check(Path file) {
+    Problems problems = new Problems();
+    try {
+      parse(file.toString(), Files.readString(file, StandardCharsets.UTF_8), problems);
+    } catch (IOException e) {
+      problems.add(Position.of(file.toString()), "cannot read config file: " + e.getMessage());
+    }
+    return problems;
   }
 
   /** Parses one file's text; problems are added to {@code problems}. */
@@ -58,10 +74,12 @@ public final class ConfigLoader {
       Object word = kind instanceof Node.Scalar s ? s.value() : null;
       if (NativeConfigParser.KIND.equals(word)) {
         parts.add(new NativeConfigParser(problems).parse(top));
+      } else if (KsmConfigParser.KIND.equals(word)) {
+        parts.add(new KsmConfigParser(problems).parse(top));
       } else {
         problems.add(kind == null ? top.position() : kind.position(),
             "unknown config kind " + (word == null ? "(missing \"kind\")" : "\"" + word + "\"")
-                + "; expected \"" + NativeConfigParser.KIND + "\"");
+                + "; expected \"" + NativeConfigParser.KIND + "\" or \"" + KsmConfigParser.KIND + "\"");
       }
     }
     if (parts.isEmpty() && problems.isEmpty()) {

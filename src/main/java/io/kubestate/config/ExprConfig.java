@@ -24,6 +24,9 @@ public sealed interface ExprConfig {
   /** Seconds from {@code from} to {@code to}; a missing {@code to} means now. */
   record Elapsed(ExprConfig from, ExprConfig to, Position position) implements ExprConfig {}
 
+  /** A CEL expression; {@code position} is where its text starts, for compile errors. */
+  record Cel(String source, Position position) implements ExprConfig {}
+
   /**
    * A base expression followed by a mapping table, a default for a missing value, and a conversion.
    *

@@ -13,6 +13,7 @@ import java.util.List;
  * @param stateAttribute the attribute that names the state in a stateset
  * @param when conditions every sample must meet
  * @param aggregate folds samples across objects, or null
+ * @param compat a kube-state-metrics metric evaluated by its own rules, or null for a native family
  */
 public record FamilyConfig(
     String name,
@@ -27,6 +28,7 @@ public record FamilyConfig(
     String stateAttribute,
     List<Condition> when,
     Aggregation aggregate,
+    KsmFamilySpec compat,
     Position position) {
 
   public FamilyConfig {

@@ -109,15 +109,92 @@ final class Fields {
   }
 
   void rejectUnknown() {
+    unknownKeys(false, "");
+  }
+
+  /** For formats whose own reader ignores unknown keys: said, but the config still loads. */
+  void warnUnknown(String consequence) {
+    unknownKeys(true, consequence);
+  }
+
+  private void unknownKeys(boolean warning, String consequence) {
     for (Map.Entry<String, Node.Mapping.Entry> e : map.entries().entrySet()) {
       if (!known.contains(e.getKey())) {
         String hint = closest(e.getKey(), known);
-        problems.add(
-            e.getValue().keyPosition(),
-            "unknown key \"" + e.getKey() + "\"" + (hint == null ? "" : " (did you mean \"" + hint + "\"?)")
-                + "; allowed here: " + String.join(", ", known));
+        String message = "unknown key \"" + e.getKey() + "\"" + (hint == null ? "" : " (did you mean \"" + hint + "\"?)")
+            + consequence + "; allowed here: " + String.join(", ", known);
+        if (warning) {
+          problems.warn(e.getValue().keyPosition(), message);
+        } else {
+          problems.add(e.getValue().keyPosition(), message);
+        }
       }
     }
+  }
+
+  /** A map of strings to strings, such as kube-state-metrics' {@code commonLabels}. */
+  Map<String, String> stringMap(String key) {
+    Node n = node(key);
+    Map<String, String> out = new java.util.LinkedHashMap<>();
+    if (n == null || (n instanceof Node.Scalar s && s.value() == null)) {
+      return out;
+    }
+    if (!(n instanceof Node.Mapping m)) {
+      problems.add(n.position(), "\"" + key + "\" must be a map, found " + n.describe());
+      return out;
+    }
+    m.entries().forEach((k, e) -> {
+      if (e.value() instanceof Node.Scalar s && s.value() != null) {
+        out.put(k, String.valueOf(s.value()));
+      } else {
+        problems.add(e.value().position(), "\"" + key + "." + k + "\" must be a string, found " + e.value().describe());
+      }
+    });
+    return out;
+  }
+
+  /** A map of strings to lists of strings, such as kube-state-metrics' {@code labelsFromPath}. */
+  Map<String, List<String>> pathMap(String key) {
+    Node n = node(key);
+    Map<String, List<String>> out = new java.util.LinkedHashMap<>();
+    if (n == null || (n instanceof Node.Scalar s && s.value() == null)) {
+      return out;
+    }
+    if (!(n instanceof Node.Mapping m)) {
+      problems.add(n.position(), "\"" + key + "\" must be a map, found " + n.describe());
+      return out;
+    }
+    m.entries().forEach((k, e) -> {
+      if (e.value() instanceof Node.Sequence seq) {
+        List<String> path = new ArrayList<>();
+        for (Node item : seq.items()) {
+          if (item instanceof Node.Scalar s && s.value() != null) {
+            path.add(String.valueOf(s.value()));
+          } else {
+            problems.add(item.position(), "path segments must be strings, found " + item.describe());
+          }
+        }
+        out.put(k, path);
+      } else if (e.value() instanceof Node.Scalar s && s.value() == null) {
+        out.put(k, List.of());
+      } else {
+        problems.add(e.value().position(), "\"" + key + "." + k + "\" must be a path (a list of strings), found "
+            + e.value().describe());
+      }
+    });
+    return out;
+  }
+
+  boolean bool(String key) {
+    Node n = node(key);
+    if (n == null) {
+      return false;
+    }
+    if (n instanceof Node.Scalar s && s.value() instanceof Boolean b) {
+      return b;
+    }
+    problems.add(n.position(), "\"" + key + "\" must be true or false, found " + n.describe());
+    return false;
   }
 
   private static String closest(String key, Set<String> candidates) {

@@ -114,7 +114,7 @@ final class NativeConfigParser {
     }
     return new FamilyConfig(
         name, type, description == null ? "" : description, unit == null ? "" : unit, each,
-        attributes, spreads, value, states, stateAttribute, when, aggregate, f.position());
+        attributes, spreads, value, states, stateAttribute, when, aggregate, null, f.position());
   }
 
   private FamilyType type(Fields f) {
@@ -217,6 +217,16 @@ final class NativeConfigParser {
     if (f == null) {
       return null;
     }
+    if (f.has("cel")) {
+      ExprConfig.Cel cel = ExprParser.cel(f);
+      for (String other : List.of("path", "equals", "notEquals", "in", "notIn", "exists")) {
+        if (f.has(other)) {
+          problems.add(f.keyPosition(other), "a condition with \"cel\" takes no \"" + other + "\"");
+        }
+      }
+      f.rejectUnknown();
+      return cel == null ? null : Condition.ofCel(cel, f.position());
+    }
     String path = f.string("path", true);
     Condition.Operator op = null;
     List<Object> operands = new ArrayList<>();
@@ -256,7 +266,7 @@ final class NativeConfigParser {
       }
     }
     if (op == null) {
-      problems.add(f.position(), "a condition needs one of equals, notEquals, in, notIn, exists");
+      problems.add(f.position(), "a condition needs one of equals, notEquals, in, notIn, exists (or is {cel: ...})");
     }
     f.rejectUnknown();
     return path == null || op == null ? null : new Condition(path, op, operands, f.position());
@@ -284,6 +294,12 @@ final class NativeConfigParser {
   /** Expressions: a string is a path; a number or boolean a constant; a map the long form. */
   static final class ExprParser {
     private ExprParser() {}
+
+    /** The {@code cel} key of a map, positioned at its text so that CEL's errors point there. */
+    static ExprConfig.Cel cel(Fields f) {
+      String source = f.string("cel", true);
+      return source == null ? null : new ExprConfig.Cel(source, f.valuePosition("cel"));
+    }
 
     static ExprConfig parse(Node node, Problems problems) {
       if (node instanceof Node.Scalar s) {
@@ -338,18 +354,22 @@ final class NativeConfigParser {
 
     private static ExprConfig base(Fields f, Problems problems) {
       List<String> present = new ArrayList<>();
-      for (String k : List.of("path", "value", "first", "duration")) {
+      for (String k : List.of("path", "value", "first", "duration", "cel")) {
         if (f.has(k)) {
           present.add(k);
         }
       }
       if (present.size() != 1) {
         problems.add(f.position(), present.isEmpty()
-            ? "an expression map needs one of path, value, first, duration"
-            : "an expression takes one of path, value, first, duration; found " + String.join(" and ", present));
+            ? "an expression map needs one of path, value, first, duration, cel"
+            : "an expression takes one of path, value, first, duration, cel; found " + String.join(" and ", present));
         return new ExprConfig.Literal(null, f.position());
       }
       switch (present.get(0)) {
+        case "cel" -> {
+          ExprConfig.Cel cel = cel(f);
+          return cel == null ? new ExprConfig.Literal(null, f.position()) : cel;
+        }
         case "path" -> {
           String p = f.string("path", true);
           return new ExprConfig.Path(p == null ? "" : p, f.keyPosition("path"));

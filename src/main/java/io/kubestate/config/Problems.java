@@ -11,22 +11,35 @@ public final class Problems {
     problems.add(new Problem(position, message));
   }
 
+  public void warn(Position position, String message) {
+    problems.add(new Problem(position, message, true));
+  }
+
   public void addAll(List<Problem> more) {
     problems.addAll(more);
   }
 
+  /** True when there is neither an error nor a warning. */
   public boolean isEmpty() {
     return problems.isEmpty();
+  }
+
+  public boolean hasErrors() {
+    return problems.stream().anyMatch(p -> !p.warning());
   }
 
   public List<Problem> list() {
     return List.copyOf(problems);
   }
 
-  /** Throws when anything was collected. */
+  public List<Problem> warnings() {
+    return problems.stream().filter(Problem::warning).toList();
+  }
+
+  /** Throws when an error was collected; warnings alone do not stop a load. */
   public void throwIfAny() {
-    if (!problems.isEmpty()) {
-      throw new ConfigException(list());
+    if (hasErrors()) {
+      throw new ConfigException(problems.stream().filter(p -> !p.warning()).toList());
     }
   }
 }

@@ -22,6 +22,7 @@ public final class CompiledFamily {
   private final Expression value;
   private final String[] states;
   private final Aggregation.Function aggregate;
+  private KsmFamily compat;
 
   /** A compiled {@code when} condition. */
   interface Predicate {
@@ -87,8 +88,18 @@ public final class CompiledFamily {
   }
 
   /** Evaluates this family on the object the scope was reset to. */
+  /** Evaluates this family by kube-state-metrics' rules instead of the native ones. */
+  CompiledFamily withCompat(KsmFamily rules) {
+    this.compat = rules;
+    return this;
+  }
+
   public void evaluate(Scope scope, SampleSink sink) {
     try {
+      if (compat != null) {
+        compat.evaluate(scope.root(), this, sink);
+        return;
+      }
       iterate(scope, 0, sink);
     } catch (EvaluationException e) {
       sink.problem(this, e.reason(), e.getMessage());

@@ -74,13 +74,35 @@ public final class Compiler {
       problems.add(f.position(), "family \"" + f.name() + "\" has unit \"" + f.unit() + "\" here but \""
           + earlier.unit() + "\" at " + earlier.position());
     }
+    if (earlier.compat() == null && f.compat() == null && !attributeKeys(earlier).equals(attributeKeys(f))) {
+      problems.add(f.position(), "family \"" + f.name() + "\" has attributes " + attributeKeys(f) + " here but "
+          + attributeKeys(earlier) + " at " + earlier.position() + "; one metric needs one attribute set");
+    }
     if ((earlier.aggregate() == null) != (f.aggregate() == null)) {
       problems.add(f.position(), "family \"" + f.name() + "\" is aggregated in one place and not in the other ("
           + earlier.position() + ")");
     }
   }
 
+  /** The attribute keys a family declares itself (the resource's may differ between kinds). */
+  private static java.util.Set<String> attributeKeys(FamilyConfig f) {
+    java.util.Set<String> keys = new java.util.TreeSet<>();
+    f.attributes().forEach(a -> keys.add(a.key()));
+    if (f.stateAttribute() != null) {
+      keys.add(f.stateAttribute());
+    }
+    if (f.aggregate() != null) {
+      keys.retainAll(f.aggregate().by());
+      keys.addAll(f.aggregate().by());
+    }
+    return keys;
+  }
+
   private CompiledFamily family(ResourceConfig r, FamilyConfig f) {
+    if (f.compat() != null) {
+      return new CompiledFamily(f.name(), f.type(), f.description(), f.unit(), f.position(), List.of(), List.of(),
+          List.of(), List.of(), List.of(), List.of(), null, List.of(), null).withCompat(new KsmFamily(f.compat()));
+    }
     int depth = f.each().size();
     List<Path> each = new ArrayList<>();
     for (int i = 0; i < depth; i++) {
@@ -144,6 +166,13 @@ public final class Compiler {
     }
     List<CompiledFamily.Predicate> when = new ArrayList<>();
     for (Condition c : f.when()) {
+      if (c.cel() != null) {
+        CelExpression cel = CelExpression.condition(c.cel(), problems);
+        if (cel != null) {
+          when.add(cel::test);
+        }
+        continue;
+      }
       Path p = path(c.path(), c.position(), depth);
       if (p != null) {
         when.add(predicate(p, c));
@@ -178,6 +207,10 @@ public final class Compiler {
     }
     if (e instanceof ExprConfig.Elapsed d) {
       return new Expression.Elapsed(expression(d.from(), depth), d.to() == null ? null : expression(d.to(), depth));
+    }
+    if (e instanceof ExprConfig.Cel c) {
+      CelExpression cel = CelExpression.value(c, depth < 0, problems);
+      return cel == null ? new Expression.Constant(null) : cel;
     }
     ExprConfig.Modified m = (ExprConfig.Modified) e;
     return new Expression.Modified(expression(m.base(), depth), m.mapping(), m.fallback() != null,

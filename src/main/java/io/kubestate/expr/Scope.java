@@ -12,6 +12,7 @@ public final class Scope {
   private String[] keys = new String[4];
   private int depth;
   private Instant now = Instant.EPOCH;
+  private CelVariables celVariables;
 
   /** Starts a new object; the scope is reused across objects to avoid allocation. */
   public Scope reset(Object root, Instant now) {
@@ -55,5 +56,13 @@ public final class Scope {
 
   public Instant now() {
     return now;
+  }
+
+  /** Created on first use, so that configs without CEL expressions do not pay for it. */
+  CelVariables celVariables() {
+    if (celVariables == null) {
+      celVariables = new CelVariables(this);
+    }
+    return celVariables;
   }
 }

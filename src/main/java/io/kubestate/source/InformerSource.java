@@ -1,23 +1,31 @@
 package io.kubestate.source;
 
+import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
+import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
 import io.kubestate.expr.ObjectStore;
 import io.kubestate.expr.WatchTarget;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Collection;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.logging.Logger;
 
 /**
  * Watches every target of a config through fabric8 informers. A kind the API does not serve yet
- * (CRD not installed) or an API that cannot be reached is retried with backoff; the process stays
- * up and the other kinds are unaffected.
+ * (CRD not installed) or an API that cannot be reached is retried with backoff, and a watch on
+ * CustomResourceDefinitions starts a waiting kind as soon as its CRD appears and stops it when the
+ * CRD is deleted. The process stays up and the other kinds are unaffected.
  */
 public final class InformerSource implements ObjectStore, AutoCloseable {
   private static final Logger logger = Logger.getLogger(InformerSource.class.getName());
@@ -29,11 +37,14 @@ public final class InformerSource implements ObjectStore, AutoCloseable {
   private final Discovery discovery;
   private final Map<WatchTarget, KindWatch> watches = new ConcurrentHashMap<>();
   private final Map<WatchTarget, KindState> states = new ConcurrentHashMap<>();
+  private final Map<WatchTarget, ScheduledFuture<?>> retries = new ConcurrentHashMap<>();
+  private final List<WatchTarget> order = new java.util.concurrent.CopyOnWriteArrayList<>();
   private final ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor(r -> {
     Thread t = new Thread(r, "kind-discovery");
     t.setDaemon(true);
     return t;
   });
+  private SharedIndexInformer<CustomResourceDefinition> crds;
   private volatile boolean closed;
 
   private InformerSource(KubernetesClient client, List<String> namespaces) {
@@ -49,15 +60,105 @@ public final class InformerSource implements ObjectStore, AutoCloseable {
    */
   public static InformerSource start(KubernetesClient client, Collection<WatchTarget> targets, List<String> namespaces) {
     InformerSource source = new InformerSource(client, namespaces);
-    for (WatchTarget t : targets) {
-      source.states.put(t, KindState.WAITING);
-      source.scheduler.execute(() -> source.resolve(t, FIRST_RETRY));
-    }
+    source.watchDefinitions();
+    source.replaceTargets(targets);
     return source;
   }
 
+  /**
+   * Watches exactly these targets from now on: kinds still needed keep their informers (no
+   * relist), new ones start, dropped ones stop and their objects are forgotten.
+   */
+  public void replaceTargets(Collection<WatchTarget> targets) {
+    Set<WatchTarget> next = new HashSet<>(targets);
+    scheduler.execute(() -> {
+      for (WatchTarget t : List.copyOf(order)) {
+        if (!next.contains(t)) {
+          stop(t);
+          order.remove(t);
+          states.remove(t);
+        }
+      }
+      for (WatchTarget t : targets) {
+        if (!states.containsKey(t)) {
+          order.add(t);
+          states.put(t, KindState.WAITING);
+          resolve(t, FIRST_RETRY);
+        }
+      }
+    });
+  }
+
+  private void watchDefinitions() {
+    crds = client.apiextensions().v1().customResourceDefinitions().runnableInformer(0);
+    crds.exceptionHandler((started, t) -> {
+      if (!crdWatchFailed) {
+        logger.warning("cannot watch CustomResourceDefinitions (" + KindWatch.rootMessage(t) + "): kinds whose CRD is"
+            + " installed later are found by polling every " + MAX_RETRY.toSeconds() + " s instead");
+        crdWatchFailed = true;
+      }
+      return true;
+    });
+    crds.addEventHandler(new ResourceEventHandler<>() {
+      @Override
+      public void onAdd(CustomResourceDefinition crd) {
+        scheduler.execute(() -> definitionAppeared(crd));
+      }
+
+      @Override
+      public void onUpdate(CustomResourceDefinition oldCrd, CustomResourceDefinition crd) {
+        scheduler.execute(() -> definitionAppeared(crd));
+      }
+
+      @Override
+      public void onDelete(CustomResourceDefinition crd, boolean deletedFinalStateUnknown) {
+        scheduler.execute(() -> definitionDeleted(crd));
+      }
+    });
+    crds.start();
+  }
+
+  private volatile boolean crdWatchFailed;
+
+  private void definitionAppeared(CustomResourceDefinition crd) {
+    for (WatchTarget t : matching(crd)) {
+      if (states.get(t) == KindState.WAITING) {
+        ScheduledFuture<?> pending = retries.remove(t);
+        if (pending != null) {
+          pending.cancel(false);
+        }
+        resolve(t, FIRST_RETRY);
+      }
+    }
+  }
+
+  private void definitionDeleted(CustomResourceDefinition crd) {
+    for (WatchTarget t : matching(crd)) {
+      if (watches.containsKey(t)) {
+        logger.warning("CustomResourceDefinition " + crd.getMetadata().getName() + " was deleted: stopped watching "
+            + t.kind() + "; its series are gone until it is installed again");
+        stop(t);
+        states.put(t, KindState.WAITING);
+        retry(t, MAX_RETRY);
+      }
+    }
+  }
+
+  private List<WatchTarget> matching(CustomResourceDefinition crd) {
+    if (crd.getSpec() == null || crd.getSpec().getNames() == null) {
+      return List.of();
+    }
+    List<WatchTarget> out = new ArrayList<>();
+    for (WatchTarget t : order) {
+      if (t.group().equals(crd.getSpec().getGroup()) && t.kind().equals(crd.getSpec().getNames().getKind())) {
+        out.add(t);
+      }
+    }
+    return out;
+  }
+
   private void resolve(WatchTarget target, Duration backoff) {
-    if (closed) {
+    if (closed || !states.containsKey(target) || watches.containsKey(target)) {
       return;
     }
     String problem;
@@ -84,7 +185,22 @@ public final class InformerSource implements ObjectStore, AutoCloseable {
     }
     logger.warning(problem + "; retrying in " + backoff.toSeconds() + " s");
     Duration next = backoff.multipliedBy(2).compareTo(MAX_RETRY) > 0 ? MAX_RETRY : backoff.multipliedBy(2);
-    scheduler.schedule(() -> resolve(target, next), backoff.toMillis(), TimeUnit.MILLISECONDS);
+    retries.put(target, scheduler.schedule(() -> resolve(target, next), backoff.toMillis(), TimeUnit.MILLISECONDS));
+  }
+
+  private void retry(WatchTarget target, Duration after) {
+    retries.put(target, scheduler.schedule(() -> resolve(target, FIRST_RETRY), after.toMillis(), TimeUnit.MILLISECONDS));
+  }
+
+  private void stop(WatchTarget t) {
+    ScheduledFuture<?> pending = retries.remove(t);
+    if (pending != null) {
+      pending.cancel(false);
+    }
+    KindWatch w = watches.remove(t);
+    if (w != null) {
+      w.close();
+    }
   }
 
   @Override
@@ -96,10 +212,14 @@ public final class InformerSource implements ObjectStore, AutoCloseable {
   /** The state of each target's watch, in config order. */
   public Map<WatchTarget, KindState> states() {
     Map<WatchTarget, KindState> out = new LinkedHashMap<>();
-    states.forEach((t, s) -> {
+    for (WatchTarget t : order) {
+      KindState s = states.get(t);
+      if (s == null) {
+        continue;
+      }
       KindWatch w = watches.get(t);
       out.put(t, w != null && w.synced() ? KindState.SYNCED : s);
-    });
+    }
     return out;
   }
 
@@ -108,10 +228,41 @@ public final class InformerSource implements ObjectStore, AutoCloseable {
     return states().values().stream().allMatch(s -> s == KindState.SYNCED);
   }
 
+  /** Every informer, and one entry per kind still waiting for the API, for the resource_up self-metric. */
+  public List<WatchStatus> statuses() {
+    List<WatchStatus> out = new ArrayList<>();
+    for (WatchTarget t : order) {
+      KindWatch w = watches.get(t);
+      if (w != null) {
+        out.addAll(w.statuses());
+      } else if (states.containsKey(t)) {
+        out.add(new WatchStatus(t.group(), t.versions().get(0), t.kind(), "", false));
+      }
+    }
+    return out;
+  }
+
+  /** Cached objects per watched kind. */
+  public Map<WatchTarget, Integer> objectCounts() {
+    Map<WatchTarget, Integer> out = new LinkedHashMap<>();
+    watches.forEach((t, w) -> out.put(t, w.objects().size()));
+    return out;
+  }
+
+  /** Informer events by kind and type since the kind's watch started. */
+  public Map<WatchTarget, Map<String, Long>> events() {
+    Map<WatchTarget, Map<String, Long>> out = new LinkedHashMap<>();
+    watches.forEach((t, w) -> out.put(t, w.events()));
+    return out;
+  }
+
   @Override
   public void close() {
     closed = true;
     scheduler.shutdownNow();
+    if (crds != null) {
+      crds.close();
+    }
     watches.values().forEach(KindWatch::close);
     watches.clear();
   }

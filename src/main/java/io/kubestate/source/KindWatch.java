@@ -1,20 +1,23 @@
 package io.kubestate.source;
 
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
+import io.fabric8.kubernetes.api.model.GenericKubernetesResourceList;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.dsl.FilterWatchListDeletable;
 import io.fabric8.kubernetes.client.dsl.MixedOperation;
 import io.fabric8.kubernetes.client.dsl.Resource;
 import io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext;
 import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
-import io.fabric8.kubernetes.api.model.GenericKubernetesResourceList;
 import io.kubestate.expr.WatchTarget;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.LongAdder;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -28,7 +31,8 @@ final class KindWatch implements AutoCloseable {
   private final WatchTarget target;
   private final ResolvedKind kind;
   private final Map<String, Map<String, Object>> objects = new ConcurrentHashMap<>();
-  private final List<SharedIndexInformer<GenericKubernetesResource>> informers = new ArrayList<>();
+  private final List<NamespaceWatch> watches = new ArrayList<>();
+  private final Map<String, LongAdder> events = new ConcurrentHashMap<>();
 
   KindWatch(WatchTarget target, ResolvedKind kind) {
     this.target = target;
@@ -45,32 +49,24 @@ final class KindWatch implements AutoCloseable {
         .build();
     MixedOperation<GenericKubernetesResource, GenericKubernetesResourceList, Resource<GenericKubernetesResource>> op =
         client.genericKubernetesResources(ctx);
-    List<String> scopes = kind.namespaced() && !namespaces.isEmpty() ? namespaces : java.util.Collections.singletonList(null);
+    List<String> scopes = kind.namespaced() && !namespaces.isEmpty() ? namespaces : Collections.singletonList(null);
     long started = System.nanoTime();
     for (String ns : scopes) {
-      FilterWatchListDeletable<GenericKubernetesResource, GenericKubernetesResourceList, Resource<GenericKubernetesResource>> scoped =
-          ns == null ? op.inAnyNamespace() : op.inNamespace(ns);
+      FilterWatchListDeletable<GenericKubernetesResource, GenericKubernetesResourceList,
+          Resource<GenericKubernetesResource>> scoped = ns == null ? op.inAnyNamespace() : op.inNamespace(ns);
       if (target.labelSelector() != null) {
         scoped = scoped.withLabelSelector(target.labelSelector());
       }
-      SharedIndexInformer<GenericKubernetesResource> informer = scoped.runnableInformer(0);
-      informer.exceptionHandler((isStarted, t) -> {
-        logger.log(Level.WARNING, "watch of " + describe(ns) + " failed, retrying: " + rootMessage(t));
-        return true;
-      });
-      informer.addEventHandler(new Handler(client));
-      informers.add(informer);
-      informer.start().whenComplete((v, t) -> {
+      NamespaceWatch watch = new NamespaceWatch(ns, scoped.runnableInformer(0));
+      watches.add(watch);
+      watch.informer.addEventHandler(new Handler(client, watch));
+      watch.informer.start().whenComplete((v, t) -> {
         if (t == null) {
-          logger.info(String.format("synced %,d %s%s in %.1f s", informer.getStore().list().size(), kind.plural(),
-              ns == null ? "" : " in namespace " + ns, (System.nanoTime() - started) / 1e9));
+          logger.info(String.format("synced %,d %s%s in %.1f s", watch.informer.getStore().list().size(),
+              kind.plural(), ns == null ? "" : " in namespace " + ns, (System.nanoTime() - started) / 1e9));
         }
       });
     }
-  }
-
-  private String describe(String ns) {
-    return kind.plural() + "." + kind.group() + "/" + kind.version() + (ns == null ? "" : " in namespace " + ns);
   }
 
   static String rootMessage(Throwable t) {
@@ -81,8 +77,17 @@ final class KindWatch implements AutoCloseable {
     return c.getMessage() == null ? c.toString() : c.getMessage();
   }
 
+  static KubernetesClientException apiError(Throwable t) {
+    for (Throwable c = t; c != null; c = c.getCause() == c ? null : c.getCause()) {
+      if (c instanceof KubernetesClientException k && k.getCode() > 0) {
+        return k;
+      }
+    }
+    return null;
+  }
+
   boolean synced() {
-    return !informers.isEmpty() && informers.stream().allMatch(SharedIndexInformer::hasSynced);
+    return !watches.isEmpty() && watches.stream().allMatch(w -> w.informer.hasSynced());
   }
 
   Collection<Map<String, Object>> objects() {
@@ -93,10 +98,26 @@ final class KindWatch implements AutoCloseable {
     return kind;
   }
 
+  List<WatchStatus> statuses() {
+    List<WatchStatus> out = new ArrayList<>();
+    for (NamespaceWatch w : watches) {
+      out.add(new WatchStatus(kind.group(), kind.version(), kind.kind(), w.namespace == null ? "" : w.namespace,
+          w.up()));
+    }
+    return out;
+  }
+
+  /** Informer events by type: add, update, delete. */
+  Map<String, Long> events() {
+    Map<String, Long> out = new java.util.TreeMap<>();
+    events.forEach((k, v) -> out.put(k, v.sum()));
+    return out;
+  }
+
   @Override
   public void close() {
-    informers.forEach(SharedIndexInformer::close);
-    informers.clear();
+    watches.forEach(w -> w.informer.close());
+    watches.clear();
     objects.clear();
   }
 
@@ -104,26 +125,88 @@ final class KindWatch implements AutoCloseable {
     return r.getMetadata().getNamespace() + "/" + r.getMetadata().getName();
   }
 
+  private void count(String type) {
+    events.computeIfAbsent(type, k -> new LongAdder()).increment();
+  }
+
+  /**
+   * One informer and whether it is failing. fabric8 retries a failed list or watch forever with
+   * backoff; the handler only makes the failure visible (once per distinct error, and again when
+   * it recovers) and keeps the informer alive, also on a 403 before the first list.
+   */
+  private final class NamespaceWatch {
+    final String namespace;
+    final SharedIndexInformer<GenericKubernetesResource> informer;
+    volatile String failure;
+
+    NamespaceWatch(String namespace, SharedIndexInformer<GenericKubernetesResource> informer) {
+      this.namespace = namespace;
+      this.informer = informer;
+      informer.exceptionHandler(this::failed);
+    }
+
+    boolean up() {
+      return informer.hasSynced() && failure == null;
+    }
+
+    private boolean failed(boolean started, Throwable t) {
+      KubernetesClientException api = apiError(t);
+      String message;
+      if (api != null && api.getCode() == 403) {
+        message = "forbidden: cannot list and watch " + kind.plural() + (kind.group().isEmpty() ? "" : "." + kind.group())
+            + (namespace == null ? " in all namespaces" : " in namespace " + namespace)
+            + " (grant the verbs list and watch on this resource"
+            + (namespace == null ? " cluster-wide, or restrict --namespaces)" : " in this namespace)")
+            + (started ? "; serving the last known objects until it recovers" : "");
+      } else {
+        message = "watch of " + kind.plural() + (namespace == null ? "" : " in namespace " + namespace)
+            + " failed, retrying: " + rootMessage(t);
+      }
+      if (!message.equals(failure)) {
+        logger.log(Level.WARNING, message);
+      }
+      failure = message;
+      return true;
+    }
+
+    void listed() {
+      if (failure != null) {
+        logger.info(kind.plural() + (namespace == null ? "" : " in namespace " + namespace) + " recovered");
+        failure = null;
+      }
+    }
+  }
+
   /** Converts at event time, so that a collection only reads ready-made maps. */
   private final class Handler implements ResourceEventHandler<GenericKubernetesResource> {
     private final KubernetesClient client;
+    private final NamespaceWatch watch;
 
-    Handler(KubernetesClient client) {
+    Handler(KubernetesClient client, NamespaceWatch watch) {
       this.client = client;
+      this.watch = watch;
+    }
+
+    @Override
+    public void onList(String resourceVersion, boolean remainedEmpty) {
+      watch.listed();
     }
 
     @Override
     public void onAdd(GenericKubernetesResource obj) {
+      count("add");
       put(obj);
     }
 
     @Override
     public void onUpdate(GenericKubernetesResource oldObj, GenericKubernetesResource newObj) {
+      count("update");
       put(newObj);
     }
 
     @Override
     public void onDelete(GenericKubernetesResource obj, boolean deletedFinalStateUnknown) {
+      count("delete");
       objects.remove(key(obj));
     }
 

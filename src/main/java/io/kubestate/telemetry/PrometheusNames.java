@@ -29,7 +29,7 @@ final class PrometheusNames {
   /** The Prometheus name of a metric, without the {@code _total} of counters. */
   String metric(String name, String unit) {
     return metricNames.computeIfAbsent(name + "\u0000" + unit, k -> {
-      String base = sanitize(name, true);
+      String base = sanitize(name, true, true);
       String suffix = unitSuffix(unit);
       if (!suffix.isEmpty() && !base.endsWith("_" + suffix)) {
         base = base + "_" + suffix;
@@ -40,7 +40,8 @@ final class PrometheusNames {
 
   String label(String key) {
     return labelNames.computeIfAbsent(key, k -> {
-      String s = sanitize(k, false);
+      // Underscores already in a key are kept (a_b__c stays): kube-state-metrics keeps them too.
+      String s = sanitize(k, false, false);
       return s.startsWith("__") ? "_" + s.replaceFirst("^_+", "") : s;
     });
   }
@@ -57,12 +58,12 @@ final class PrometheusNames {
     if (slash > 0) {
       String num = UNITS.getOrDefault(u.substring(0, slash), u.substring(0, slash));
       String den = PER.getOrDefault(u.substring(slash + 1), UNITS.getOrDefault(u.substring(slash + 1), u.substring(slash + 1)));
-      return sanitize(num + "_per_" + den, false);
+      return sanitize(num + "_per_" + den, false, true);
     }
-    return sanitize(UNITS.getOrDefault(u, u), false);
+    return sanitize(UNITS.getOrDefault(u, u), false, true);
   }
 
-  private static String sanitize(String name, boolean allowColon) {
+  private static String sanitize(String name, boolean allowColon, boolean collapse) {
     StringBuilder sb = new StringBuilder(name.length());
     char prev = 0;
     for (int i = 0; i < name.length(); i++) {
@@ -70,7 +71,7 @@ final class PrometheusNames {
       boolean ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_'
           || (allowColon && c == ':');
       char out = ok ? c : '_';
-      if (out == '_' && prev == '_') {
+      if (collapse && out == '_' && prev == '_') {
         continue;
       }
       sb.append(out);

@@ -37,7 +37,9 @@ public final class PrometheusReader implements MetricReader {
   /** Collects and writes; concurrent scrapes are served one after the other. */
   public void scrape(ExpositionFormat format, Writer out) throws IOException {
     synchronized (collectLock) {
-      writer.write(registration.collectAllMetrics(), format, targetInfo, out);
+      java.util.Collection<io.opentelemetry.sdk.metrics.data.MetricData> metrics = new java.util.ArrayList<>();
+      CollectionStats.asReader("prometheus", () -> metrics.addAll(registration.collectAllMetrics()));
+      writer.write(metrics, format, targetInfo, out);
     }
   }
 

@@ -30,15 +30,21 @@ import java.util.logging.Logger;
 public final class StateMetrics implements AutoCloseable {
   /** The instrumentation scope of the state metrics. */
   public static final String SCOPE = "io.kubestate.state";
+  /** Long enough for any name, label or reason; a message-sized value is a config mistake. */
+  public static final int DEFAULT_MAX_ATTRIBUTE_LENGTH = 1024;
   private static final Logger logger = Logger.getLogger(StateMetrics.class.getName());
 
   private final List<BatchCallback> callbacks = new ArrayList<>();
   private final Set<String> overflowWarned = ConcurrentHashMap.newKeySet();
   private final int cardinalityLimit;
+  private final int maxAttributeLength;
+  private final CollectionStats stats;
   private final ProblemLog problemLog;
 
-  private StateMetrics(int cardinalityLimit, Clock clock) {
+  private StateMetrics(int cardinalityLimit, int maxAttributeLength, CollectionStats stats, Clock clock) {
     this.cardinalityLimit = cardinalityLimit;
+    this.maxAttributeLength = maxAttributeLength;
+    this.stats = stats;
     this.problemLog = new ProblemLog(clock, Duration.ofMinutes(1));
   }
 
@@ -50,7 +56,18 @@ public final class StateMetrics implements AutoCloseable {
    */
   public static StateMetrics register(Meter meter, CompiledConfig config, ObjectStore store, Clock clock,
       int cardinalityLimit) {
-    StateMetrics metrics = new StateMetrics(cardinalityLimit, clock);
+    return register(meter, config, store, clock, cardinalityLimit, DEFAULT_MAX_ATTRIBUTE_LENGTH, new CollectionStats());
+  }
+
+  /**
+   * Registers the instruments of every family.
+   *
+   * @param maxAttributeLength attribute values longer than this are cut to it, and counted
+   * @param stats where collections report what they did, for self-telemetry
+   */
+  public static StateMetrics register(Meter meter, CompiledConfig config, ObjectStore store, Clock clock,
+      int cardinalityLimit, int maxAttributeLength, CollectionStats stats) {
+    StateMetrics metrics = new StateMetrics(cardinalityLimit, maxAttributeLength, stats, clock);
     for (KindMetrics kind : config.kinds()) {
       metrics.registerKind(meter, kind, store, clock);
     }
@@ -69,9 +86,11 @@ public final class StateMetrics implements AutoCloseable {
       observers.add(b.measurement);
     }
     Runnable collect = () -> {
+      long start = System.nanoTime();
       bindings.values().forEach(b -> b.count = 0);
       kind.collect(store.objects(kind.target()), clock.instant(), new Sink(bindings));
       bindings.values().forEach(this::checkCardinality);
+      stats.duration((System.nanoTime() - start) / 1e9);
     };
     callbacks.add(meter.batchCallback(collect, observers.get(0),
         observers.subList(1, observers.size()).toArray(new ObservableMeasurement[0])));
@@ -86,7 +105,11 @@ public final class StateMetrics implements AutoCloseable {
   }
 
   private void checkCardinality(Binding b) {
+    stats.series(b.family.name(), b.count);
     // The SDK keeps limit - 1 series and folds the rest into one overflow series.
+    if (b.count >= cardinalityLimit) {
+      stats.dropped(b.family.name(), b.count - (cardinalityLimit - 1));
+    }
     if (b.count >= cardinalityLimit && overflowWarned.add(b.family.name())) {
       logger.warning("family " + b.family.name() + " produced " + b.count + " series, above the cardinality limit of "
           + cardinalityLimit + " per instrument: the excess is folded into a series with otel.metric.overflow=true."
@@ -127,12 +150,12 @@ public final class StateMetrics implements AutoCloseable {
       AttributesBuilder attrs = Attributes.builder();
       if (extra != null) {
         for (int i = 0; i < extra.length; i += 2) {
-          attrs.put(extra[i], extra[i + 1]);
+          attrs.put(extra[i], bounded(family, extra[i + 1]));
         }
       }
       for (int i = 0; i < values.length; i++) {
         if (values[i] != null) {
-          attrs.put(b.keys[i], values[i]);
+          attrs.put(b.keys[i], bounded(family, values[i]));
         }
       }
       b.count++;
@@ -141,7 +164,16 @@ public final class StateMetrics implements AutoCloseable {
 
     @Override
     public void problem(CompiledFamily family, String reason, String message) {
+      stats.error(family.name(), reason);
       problemLog.report(family, reason, message);
+    }
+
+    private String bounded(CompiledFamily family, String value) {
+      if (value.length() <= maxAttributeLength) {
+        return value;
+      }
+      stats.truncated(family.name());
+      return value.substring(0, maxAttributeLength);
     }
   }
 }

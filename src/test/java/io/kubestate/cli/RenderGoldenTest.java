@@ -23,7 +23,7 @@ class RenderGoldenTest {
   private static final String NOW = "2026-08-24T14:00:00Z";
 
   @ParameterizedTest
-  @ValueSource(strings = {"tekton", "kueue"})
+  @ValueSource(strings = {"tekton", "kueue", "gateway-api"})
   void presetRendersItsObjectsExactlyAsCommitted(String preset) throws IOException {
     List<String> args = new ArrayList<>(List.of("render", "--preset", preset, "--now", NOW));
     args.addAll(objectFiles(preset));

@@ -128,11 +128,23 @@ class ConfigLoaderTest {
   }
 
   @Test
+  void sameNameInTwoKindsMustHaveTheSameAttributes() {
+    List<String> problems = problems("""
+        kind: MetricsConfig
+        resources:
+          - {group: a.io, version: v1, kind: A, families: [{name: x.info, type: info, attributes: {a: spec.a}}]}
+          - {group: b.io, version: v1, kind: B, families: [{name: x.info, type: info, attributes: {b: spec.b}}]}
+        """);
+    assertThat(problems).singleElement().asString().startsWith("cfg.yaml:4:")
+        .contains("has attributes [b] here but [a] at cfg.yaml:3:");
+  }
+
+  @Test
   void brokenYamlAndWrongKindAreClear() {
     assertThat(problems("kind: MetricsConfig\nresources: [\n")).singleElement().asString()
         .startsWith("cfg.yaml:3:1: invalid YAML");
     assertThat(problems("kind: CustomThing\n")).containsExactly(
-        "cfg.yaml:1:7: unknown config kind \"CustomThing\"; expected \"MetricsConfig\"");
+        "cfg.yaml:1:7: unknown config kind \"CustomThing\"; expected \"MetricsConfig\" or \"CustomResourceStateMetrics\"");
     assertThat(problems("kind: MetricsConfig\nresources:\n  - group: x\n    kind: K\n    families: []\n"))
         .containsExactly(
             "cfg.yaml:3:5: missing required key \"version\" (or \"versions\", in order of preference)",

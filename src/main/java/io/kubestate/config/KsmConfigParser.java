@@ -1,0 +1,186 @@
+package io.kubestate.config;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * Reads kube-state-metrics' {@code kind: CustomResourceStateMetrics} files unchanged into the
+ * config model (pkg/customresourcestate/config.go and config_metrics_types.go fix the schema).
+ * Whatever kube-state-metrics silently ignores (a missing {@code spec}, unknown keys, a StateSet
+ * without states) is reported as a warning with its position.
+ */
+final class KsmConfigParser {
+  static final String KIND = "CustomResourceStateMetrics";
+  private static final String DEFAULT_PREFIX = "kube_customresource";
+  private static final String IGNORED = ", which kube-state-metrics ignores";
+
+  private final Problems problems;
+
+  KsmConfigParser(Problems problems) {
+    this.problems = problems;
+  }
+
+  MetricsConfig parse(Fields top) {
+    top.string("kind", true);
+    top.string("apiVersion", false);
+    Node spec = top.node("spec");
+    top.warnUnknown(IGNORED);
+    if (spec == null) {
+      problems.warn(top.position(), "no \"spec\": kube-state-metrics reads its resources from spec.resources, so this"
+          + " file defines no metrics");
+      return new MetricsConfig(List.of());
+    }
+    Fields s = Fields.of(spec, "\"spec\"", problems);
+    if (s == null) {
+      return new MetricsConfig(List.of());
+    }
+    List<ResourceConfig> resources = new ArrayList<>();
+    for (Node n : s.list("resources")) {
+      ResourceConfig r = resource(n);
+      if (r != null) {
+        resources.add(r);
+      }
+    }
+    if (resources.isEmpty() && !s.has("resources")) {
+      problems.warn(s.position(), "no \"resources\": this file defines no metrics");
+    }
+    s.warnUnknown(IGNORED);
+    return new MetricsConfig(resources);
+  }
+
+  private ResourceConfig resource(Node node) {
+    Fields f = Fields.of(node, "a resource", problems);
+    if (f == null) {
+      return null;
+    }
+    Fields gvk = f.has("groupVersionKind") ? Fields.of(f.node("groupVersionKind"), "\"groupVersionKind\"", problems) : null;
+    if (gvk == null) {
+      problems.add(f.position(), "missing required key \"groupVersionKind\"");
+      f.warnUnknown(IGNORED);
+      return null;
+    }
+    String group = gvk.string("group", false);
+    String version = gvk.string("version", true);
+    String kind = gvk.string("kind", true);
+    gvk.warnUnknown(IGNORED);
+    if ("*".equals(version) || "*".equals(kind)) {
+      problems.add(gvk.position(), "wildcard versions and kinds (discovery of every served kind of a group) are not"
+          + " supported; list each version and kind");
+    }
+    String prefix = f.has("metricNamePrefix") ? orEmpty(f.string("metricNamePrefix", false)) : DEFAULT_PREFIX;
+    String plural = f.string("resourcePlural", false);
+    Map<String, String> commonLabels = f.stringMap("commonLabels");
+    Map<String, List<String>> labelsFromPath = f.pathMap("labelsFromPath");
+    f.string("errorLogV", false);
+    List<FamilyConfig> families = new ArrayList<>();
+    Map<String, String> crLabels = new LinkedHashMap<>(commonLabels);
+    crLabels.put("customresource_group", orEmpty(group));
+    crLabels.put("customresource_version", orEmpty(version));
+    crLabels.put("customresource_kind", orEmpty(kind));
+    for (Node n : f.list("metrics")) {
+      FamilyConfig fam = family(n, prefix, crLabels, labelsFromPath);
+      if (fam != null) {
+        families.add(fam);
+      }
+    }
+    if (families.isEmpty()) {
+      problems.warn(f.position(), "this resource defines no metrics");
+    }
+    f.warnUnknown(IGNORED);
+    if (version == null || kind == null) {
+      return null;
+    }
+    return new ResourceConfig(orEmpty(group), List.of(version), kind, plural, null, List.of(), List.of(), families,
+        f.position());
+  }
+
+  private FamilyConfig family(Node node, String prefix, Map<String, String> resourceLabels,
+      Map<String, List<String>> resourcePaths) {
+    Fields f = Fields.of(node, "a metric", problems);
+    if (f == null) {
+      return null;
+    }
+    String name = f.string("name", true);
+    String help = f.string("help", false);
+    Map<String, String> common = new LinkedHashMap<>(resourceLabels);
+    common.putAll(f.stringMap("commonLabels"));
+    Map<String, List<String>> paths = new LinkedHashMap<>(resourcePaths);
+    paths.putAll(f.pathMap("labelsFromPath"));
+    f.string("errorLogV", false);
+    Fields each = f.has("each") ? Fields.of(f.node("each"), "\"each\"", problems) : null;
+    if (each == null) {
+      problems.add(f.position(), "missing required key \"each\"");
+    }
+    f.warnUnknown(IGNORED);
+    if (each == null || name == null) {
+      return null;
+    }
+    KsmFamilySpec spec = each(each, common, paths, name);
+    if (spec == null) {
+      return null;
+    }
+    String fullName = prefix.isEmpty() ? name : prefix + "_" + name;
+    return new FamilyConfig(fullName, spec.type(), orEmpty(help), "", List.of(), List.of(), List.of(), null,
+        List.of(), null, List.of(), null, spec, f.position());
+  }
+
+  private KsmFamilySpec each(Fields each, Map<String, String> common, Map<String, List<String>> paths, String name) {
+    String typeWord = each.string("type", true);
+    FamilyType type = null;
+    String block = null;
+    if (typeWord != null) {
+      switch (typeWord.toLowerCase(Locale.ROOT)) {
+        case "gauge" -> {
+          type = FamilyType.GAUGE;
+          block = "gauge";
+        }
+        case "stateset" -> {
+          type = FamilyType.STATESET;
+          block = "stateSet";
+        }
+        case "info" -> {
+          type = FamilyType.INFO;
+          block = "info";
+        }
+        default -> problems.add(each.valuePosition("type"), "unknown metric type \"" + typeWord
+            + "\"; kube-state-metrics knows Gauge, StateSet and Info");
+      }
+    }
+    for (String other : List.of("gauge", "stateSet", "info")) {
+      if (!other.equals(block) && each.has(other)) {
+        problems.warn(each.keyPosition(other), "\"" + other + "\" is ignored: the type is " + typeWord);
+      }
+    }
+    if (type == null) {
+      each.warnUnknown(IGNORED);
+      return null;
+    }
+    Fields m = each.has(block) ? Fields.of(each.node(block), "\"" + block + "\"", problems) : null;
+    each.warnUnknown(IGNORED);
+    if (m == null) {
+      problems.add(each.position(), "a " + typeWord + " metric needs \"" + block + "\"");
+      return null;
+    }
+    List<String> path = m.strings("path");
+    Map<String, List<String>> labels = m.pathMap("labelsFromPath");
+    List<String> valueFrom = type == FamilyType.INFO ? List.of() : m.strings("valueFrom");
+    boolean nilIsZero = type == FamilyType.GAUGE && m.bool("nilIsZero");
+    String labelFromKey = type == FamilyType.STATESET ? null : m.string("labelFromKey", false);
+    List<String> list = type == FamilyType.STATESET ? m.strings("list") : List.of();
+    String labelName = type == FamilyType.STATESET ? m.string("labelName", false) : null;
+    if (type == FamilyType.STATESET && list.isEmpty()) {
+      problems.warn(m.position(), "StateSet " + name + " has no \"list\" of states: kube-state-metrics emits nothing"
+          + " for it");
+    }
+    m.warnUnknown(IGNORED);
+    return new KsmFamilySpec(type, common, paths, path, labels, valueFrom, nilIsZero, orEmpty(labelFromKey), list,
+        orEmpty(labelName));
+  }
+
+  private static String orEmpty(String s) {
+    return s == null ? "" : s;
+  }
+}

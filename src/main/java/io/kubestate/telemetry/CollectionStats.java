@@ -1,0 +1,92 @@
+package io.kubestate.telemetry;
+
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.LongAdder;
+import java.util.function.BiConsumer;
+
+/**
+ * What collections of the state metrics did, for self-telemetry: samples skipped and why, series
+ * folded into the overflow series, attribute values truncated, series per family, and time spent.
+ * Counts are per collection: with two readers (Prometheus and OTLP) each collection counts.
+ */
+public final class CollectionStats {
+  /** Which reader is collecting on this thread, when it says so. */
+  private static final ThreadLocal<String> READER = new ThreadLocal<>();
+
+  public record ErrorKey(String family, String reason) {}
+
+  private final Map<ErrorKey, LongAdder> errors = new ConcurrentHashMap<>();
+  private final Map<String, LongAdder> dropped = new ConcurrentHashMap<>();
+  private final Map<String, LongAdder> truncated = new ConcurrentHashMap<>();
+  private final Map<String, Integer> series = new ConcurrentHashMap<>();
+  private volatile BiConsumer<String, Double> durations = (kind, seconds) -> {};
+
+  /** Runs a collection on behalf of a named reader, so that its time is attributed to it. */
+  public static void asReader(String reader, Runnable collection) {
+    String previous = READER.get();
+    READER.set(reader);
+    try {
+      collection.run();
+    } finally {
+      READER.set(previous);
+    }
+  }
+
+  static String currentReader() {
+    String r = READER.get();
+    return r == null ? "periodic" : r;
+  }
+
+  /** Where collection durations go: (reader, seconds). */
+  public void onDuration(BiConsumer<String, Double> sink) {
+    this.durations = sink;
+  }
+
+  void error(String family, String reason) {
+    errors.computeIfAbsent(new ErrorKey(family, reason), k -> new LongAdder()).increment();
+  }
+
+  void dropped(String family, long count) {
+    dropped.computeIfAbsent(family, k -> new LongAdder()).add(count);
+  }
+
+  void truncated(String family) {
+    truncated.computeIfAbsent(family, k -> new LongAdder()).increment();
+  }
+
+  void series(String family, int count) {
+    series.put(family, count);
+  }
+
+  void duration(double seconds) {
+    durations.accept(currentReader(), seconds);
+  }
+
+  public Map<ErrorKey, Long> errors() {
+    Map<ErrorKey, Long> out = new TreeMap<>(java.util.Comparator.comparing(ErrorKey::family)
+        .thenComparing(ErrorKey::reason));
+    errors.forEach((k, v) -> out.put(k, v.sum()));
+    return out;
+  }
+
+  public Map<String, Long> dropped() {
+    return sums(dropped);
+  }
+
+  public Map<String, Long> truncated() {
+    return sums(truncated);
+  }
+
+  /** Series each family produced at its last collection. */
+  public Map<String, Integer> series() {
+    return new TreeMap<>(series);
+  }
+
+  private static Map<String, Long> sums(Map<String, LongAdder> m) {
+    Map<String, Long> out = new TreeMap<>();
+    m.forEach((k, v) -> out.put(k, v.sum()));
+    return out;
+  }
+}

@@ -1,0 +1,90 @@
+package io.kubestate.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** What kube-state-metrics silently drops, validate says, with file, line and column. */
+class ValidateKsmTest {
+  @TempDir Path tmp;
+
+  private Path write(String text) throws IOException {
+    return Files.writeString(tmp.resolve("crs.yaml"), text);
+  }
+
+  @Test
+  void aValidKubeStateMetricsConfigIsValid() throws IOException {
+    Path file = write("""
+        kind: CustomResourceStateMetrics
+        spec:
+          resources:
+            - groupVersionKind: {group: myteam.io, version: v1, kind: Foo}
+              metrics:
+                - name: replicas
+                  help: Replicas
+                  each: {type: Gauge, gauge: {path: [spec, replicas]}}
+        """);
+    CliRunner.Result r = CliRunner.run("validate", "--config", file.toString());
+    assertThat(r.exitCode()).as(r.err()).isZero();
+    assertThat(r.out()).contains("valid (1 kind(s), 1 families)");
+  }
+
+  @Test
+  void silentDropsAreWarningsWithPositions() throws IOException {
+    Path file = write("""
+        kind: CustomResourceStateMetrics
+        spec:
+          resources:
+            - groupVersionKind: {group: myteam.io, version: v1, kind: Foo}
+              metrics:
+                - name: phase
+                  each:
+                    type: StateSet
+                    stateSet: {path: [status, phase], labelName: phase}
+                - name: replicas
+                  each: {type: Gauge, gauge: {path: [spec, replicas], valueFom: [x]}}
+        """);
+    CliRunner.Result r = CliRunner.run("validate", "--config", file.toString());
+    assertThat(r.exitCode()).isEqualTo(2);
+    assertThat(r.err().lines()).containsExactly(
+        file + ":9:23: warning: StateSet phase has no \"list\" of states: kube-state-metrics emits nothing for it",
+        file + ":11:63: warning: unknown key \"valueFom\" (did you mean \"valueFrom\"?), which kube-state-metrics"
+            + " ignores; allowed here: path, labelsFromPath, valueFrom, nilIsZero, labelFromKey");
+  }
+
+  @Test
+  void aFileWithoutSpecSaysItDefinesNothing() throws IOException {
+    Path file = write("""
+        kind: CustomResourceStateMetrics
+        resources:
+          - groupVersionKind: {group: myteam.io, version: v1, kind: Foo}
+        """);
+    CliRunner.Result r = CliRunner.run("validate", "--config", file.toString());
+    assertThat(r.exitCode()).isEqualTo(2);
+    assertThat(r.err().lines()).containsExactly(
+        file + ":2:1: warning: unknown key \"resources\", which kube-state-metrics ignores; allowed here: kind,"
+            + " apiVersion, spec",
+        file + ":1:1: warning: no \"spec\": kube-state-metrics reads its resources from spec.resources, so this file"
+            + " defines no metrics");
+  }
+
+  @Test
+  void wildcardDiscoveryIsRefusedClearly() throws IOException {
+    Path file = write("""
+        kind: CustomResourceStateMetrics
+        spec:
+          resources:
+            - groupVersionKind: {group: myteam.io, version: "*", kind: Foo}
+              metrics:
+                - name: replicas
+                  each: {type: Gauge, gauge: {path: [spec, replicas]}}
+        """);
+    CliRunner.Result r = CliRunner.run("validate", "--config", file.toString());
+    assertThat(r.exitCode()).isEqualTo(2);
+    assertThat(r.err()).contains(file + ":4:25: wildcard versions and kinds");
+  }
+}
