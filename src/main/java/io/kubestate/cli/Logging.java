@@ -21,6 +21,8 @@ final class Logging {
     quiet("io.fabric8", Level.WARNING);
     // Warns that v1beta versions are unstable, for kinds whose users have no other version.
     quiet("io.fabric8.kubernetes.client.dsl.internal.VersionUsageUtils", Level.SEVERE);
+    // Repeats, at every retry, the failures the exporter already reports once with their cause.
+    quiet("io.fabric8.kubernetes.client.informers.impl.cache.Reflector", Level.SEVERE);
     quiet("io.vertx", Level.WARNING);
     quiet("io.netty", Level.WARNING);
     quiet("okhttp3", Level.WARNING);

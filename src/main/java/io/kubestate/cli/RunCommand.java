@@ -202,10 +202,10 @@ final class RunCommand implements Callable<Integer> {
 
   private static HealthServer.Readiness readiness(InformerSource source) {
     StringBuilder detail = new StringBuilder();
-    boolean ready = true;
+    boolean ready = source.ready();
     for (Map.Entry<WatchTarget, KindState> e : source.states().entrySet()) {
-      detail.append(e.getKey()).append(": ").append(e.getValue().name().toLowerCase()).append('\n');
-      ready &= e.getValue() == KindState.SYNCED;
+      detail.append(e.getKey()).append(": ").append(e.getValue().name().toLowerCase(java.util.Locale.ROOT)
+          .replace('_', ' ')).append('\n');
     }
     return new HealthServer.Readiness(ready, (ready ? "ready\n" : "not ready\n") + detail);
   }

@@ -8,11 +8,18 @@ public final class Problems {
   private final List<Problem> problems = new ArrayList<>();
 
   public void add(Position position, String message) {
-    problems.add(new Problem(position, message));
+    record(new Problem(position, message));
   }
 
   public void warn(Position position, String message) {
-    problems.add(new Problem(position, message, true));
+    record(new Problem(position, message, true));
+  }
+
+  /** The same problem found twice (a resource's attribute checked for each family) is said once. */
+  private void record(Problem p) {
+    if (!problems.contains(p)) {
+      problems.add(p);
+    }
   }
 
   public void addAll(List<Problem> more) {

@@ -37,7 +37,7 @@ final class CelExpression implements Expression {
   /**
    * Comprehension steps (all macros of one evaluation together) before the evaluation is stopped.
    * Generous for a filter over the longest lists objects carry, small enough that an expression
-   * nesting macros over them stops in well under a millisecond instead of stalling the scrape.
+   * nesting macros over them is stopped after tens of milliseconds instead of stalling the scrape.
    */
   static final int MAX_ITERATIONS = 10_000;
 

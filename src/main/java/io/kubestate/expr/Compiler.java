@@ -99,6 +99,9 @@ public final class Compiler {
   }
 
   private CompiledFamily family(ResourceConfig r, FamilyConfig f) {
+    if (SecretGuard.appliesTo(r)) {
+      SecretGuard.check(r, f, problems);
+    }
     if (f.compat() != null) {
       return new CompiledFamily(f.name(), f.type(), f.description(), f.unit(), f.position(), List.of(), List.of(),
           List.of(), List.of(), List.of(), List.of(), null, List.of(), null).withCompat(new KsmFamily(f.compat()));

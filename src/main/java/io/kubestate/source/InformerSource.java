@@ -122,7 +122,8 @@ public final class InformerSource implements ObjectStore, AutoCloseable {
 
   private void definitionAppeared(CustomResourceDefinition crd) {
     for (WatchTarget t : matching(crd)) {
-      if (states.get(t) == KindState.WAITING) {
+      KindState s = states.get(t);
+      if (s == KindState.WAITING || s == KindState.NOT_SERVED) {
         ScheduledFuture<?> pending = retries.remove(t);
         if (pending != null) {
           pending.cancel(false);
@@ -138,7 +139,7 @@ public final class InformerSource implements ObjectStore, AutoCloseable {
         logger.warning("CustomResourceDefinition " + crd.getMetadata().getName() + " was deleted: stopped watching "
             + t.kind() + "; its series are gone until it is installed again");
         stop(t);
-        states.put(t, KindState.WAITING);
+        states.put(t, KindState.NOT_SERVED);
         retry(t, MAX_RETRY);
       }
     }
@@ -180,6 +181,7 @@ public final class InformerSource implements ObjectStore, AutoCloseable {
       }
       problem = "the API serves none of the versions " + target.versions() + " of " + target.kind()
           + " (is its CustomResourceDefinition installed?)";
+      states.put(target, KindState.NOT_SERVED);
     } catch (RuntimeException e) {
       problem = "cannot ask the API about " + target.kind() + ": " + KindWatch.rootMessage(e);
     }
@@ -223,9 +225,9 @@ public final class InformerSource implements ObjectStore, AutoCloseable {
     return out;
   }
 
-  /** Ready once every kind has listed once and is watching. */
+  /** Ready once every kind the API serves has listed once and is watching. */
   public boolean ready() {
-    return states().values().stream().allMatch(s -> s == KindState.SYNCED);
+    return states().values().stream().allMatch(s -> s == KindState.SYNCED || s == KindState.NOT_SERVED);
   }
 
   /** Every informer, and one entry per kind still waiting for the API, for the resource_up self-metric. */

@@ -33,10 +33,12 @@ final class KindWatch implements AutoCloseable {
   private final Map<String, Map<String, Object>> objects = new ConcurrentHashMap<>();
   private final List<NamespaceWatch> watches = new ArrayList<>();
   private final Map<String, LongAdder> events = new ConcurrentHashMap<>();
+  private final boolean secrets;
 
   KindWatch(WatchTarget target, ResolvedKind kind) {
     this.target = target;
     this.kind = kind;
+    this.secrets = kind.group().isEmpty() && kind.kind().equals("Secret");
   }
 
   void start(KubernetesClient client, List<String> namespaces) {
@@ -86,8 +88,12 @@ final class KindWatch implements AutoCloseable {
     return null;
   }
 
+  /**
+   * Every informer has listed once and this cache has received that list: the informer's own
+   * synced flag comes before its handlers have been told of the listed objects.
+   */
   boolean synced() {
-    return !watches.isEmpty() && watches.stream().allMatch(w -> w.informer.hasSynced());
+    return !watches.isEmpty() && watches.stream().allMatch(NamespaceWatch::synced);
   }
 
   Collection<Map<String, Object>> objects() {
@@ -137,7 +143,10 @@ final class KindWatch implements AutoCloseable {
   private final class NamespaceWatch {
     final String namespace;
     final SharedIndexInformer<GenericKubernetesResource> informer;
+    final java.util.concurrent.atomic.AtomicInteger cached = new java.util.concurrent.atomic.AtomicInteger();
     volatile String failure;
+    volatile boolean listed;
+    volatile boolean caughtUp;
 
     NamespaceWatch(String namespace, SharedIndexInformer<GenericKubernetesResource> informer) {
       this.namespace = namespace;
@@ -146,7 +155,18 @@ final class KindWatch implements AutoCloseable {
     }
 
     boolean up() {
-      return informer.hasSynced() && failure == null;
+      return synced() && failure == null;
+    }
+
+    /**
+     * Listed, and this cache holds as many objects as the informer's store: after a failed first
+     * list, fabric8 may tell its handlers of the listed objects only after it reports the list.
+     */
+    boolean synced() {
+      if (!caughtUp) {
+        caughtUp = listed && informer.hasSynced() && cached.get() >= informer.getIndexer().list().size();
+      }
+      return caughtUp;
     }
 
     private boolean failed(boolean started, Throwable t) {
@@ -170,6 +190,7 @@ final class KindWatch implements AutoCloseable {
     }
 
     void listed() {
+      listed = true;
       if (failure != null) {
         logger.info(kind.plural() + (namespace == null ? "" : " in namespace " + namespace) + " recovered");
         failure = null;
@@ -207,13 +228,23 @@ final class KindWatch implements AutoCloseable {
     @Override
     public void onDelete(GenericKubernetesResource obj, boolean deletedFinalStateUnknown) {
       count("delete");
-      objects.remove(key(obj));
+      if (objects.remove(key(obj)) != null) {
+        watch.cached.decrementAndGet();
+      }
     }
 
     @SuppressWarnings("unchecked")
     private void put(GenericKubernetesResource obj) {
       try {
-        objects.put(key(obj), client.getKubernetesSerialization().convertValue(obj, Map.class));
+        Map<String, Object> map = client.getKubernetesSerialization().convertValue(obj, Map.class);
+        if (secrets) {
+          // Configs that read Secret data are refused; this keeps credentials out of memory as well.
+          map.remove("data");
+          map.remove("stringData");
+        }
+        if (objects.put(key(obj), map) == null) {
+          watch.cached.incrementAndGet();
+        }
       } catch (RuntimeException e) {
         logger.log(Level.WARNING, "cannot read " + kind.kind() + " " + key(obj) + ": " + e.getMessage());
       }

@@ -45,8 +45,19 @@ class RunCommandTest {
   }
 
 
+  private static final String EXTRA = """
+      kind: MetricsConfig
+      resources:
+        - group: tekton.dev
+          version: v1
+          kind: PipelineRun
+          attributes: {k8s.pipelinerun.name: metadata.name}
+          families:
+            - {name: %s, type: info}
+      """;
+
   @Test
-  void servesHealthReadinessAndMetricsAndStopsOnSigterm() throws Exception {
+  void servesHealthReadinessMetricsReloadsConfigAndStopsOnSigterm() throws Exception {
     Path kubeconfig = Files.writeString(tmp.resolve("kubeconfig"), String.join("\n",
         "apiVersion: v1",
         "kind: Config",
@@ -55,11 +66,13 @@ class RunCommandTest {
         "contexts: [{name: mock, context: {cluster: mock, user: test}}]",
         "users: [{name: test, user: {token: test-token}}]",
         "current-context: mock", ""));
+    Path extra = Files.writeString(tmp.resolve("extra.yaml"), EXTRA.formatted("tekton.pipelinerun.extra_one"));
     int metrics = Ports.free();
     int telemetry = Ports.free();
     process = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
         "-cp", System.getProperty("java.class.path"), Main.class.getName(),
-        "--kubeconfig", kubeconfig.toString(), "--preset", "tekton",
+        "--kubeconfig", kubeconfig.toString(), "--preset", "tekton", "--config", extra.toString(),
+        "--reload-period", "PT0.5S",
         "--metrics-host", "127.0.0.1", "--metrics-port", Integer.toString(metrics),
         "--telemetry-host", "127.0.0.1", "--telemetry-port", Integer.toString(telemetry))
         .redirectErrorStream(true)
@@ -68,7 +81,10 @@ class RunCommandTest {
     String health = "http://127.0.0.1:" + telemetry;
 
     await().atMost(Duration.ofSeconds(30)).until(() -> status(health + "/healthz") == 200);
-    assertThat(status(health + "/readyz")).as("no CRDs yet: waiting for the kinds").isEqualTo(503);
+    await().atMost(Duration.ofSeconds(15)).ignoreExceptions().untilAsserted(() -> assertThat(Scrape.get(health + "/readyz", "*/*"))
+        .contains("tekton.dev/v1 PipelineRun: not served"));
+    await().atMost(Duration.ofSeconds(15)).untilAsserted(() -> assertThat(Scrape.text(metrics))
+        .contains("kube_state_otel_resource_up{group=\"tekton.dev\",kind=\"PipelineRun\",namespace=\"\",version=\"v1\"} 0"));
 
     Crds.installTekton(client);
     await().atMost(Duration.ofSeconds(30)).until(() -> status(health + "/readyz") == 200);
@@ -82,15 +98,28 @@ class RunCommandTest {
         assertThat(Scrape.samples(Scrape.text(metrics), "tekton_pipelinerun_condition")).singleElement().asString()
             .contains("condition_reason=\"Failed\"").contains("condition_status=\"False\""));
     assertThat(Scrape.text(metrics)).contains("target_info{").contains("service_name=\"kube-state-otel\"")
-        .doesNotContain("otel_scope");
+        .doesNotContain("otel_scope")
+        .contains("kube_state_otel_resource_up{group=\"tekton.dev\",kind=\"PipelineRun\",namespace=\"\",version=\"v1\"} 1")
+        .contains("tekton_pipelinerun_extra_one{");
+
+    Files.writeString(extra, EXTRA.formatted("tekton.pipelinerun.extra_two"));
+    await().atMost(Duration.ofSeconds(15)).untilAsserted(() -> assertThat(Scrape.text(metrics))
+        .contains("tekton_pipelinerun_extra_two{").doesNotContain("tekton_pipelinerun_extra_one{")
+        .contains("kube_state_otel_config_last_reload_successful 1"));
+    Files.writeString(extra, "kind: MetricsConfig\nresources: [{group: tekton.dev}]\n");
+    await().atMost(Duration.ofSeconds(15)).untilAsserted(() -> assertThat(Scrape.text(metrics))
+        .contains("kube_state_otel_config_last_reload_successful 0").contains("tekton_pipelinerun_extra_two{")
+        .contains("tekton_pipelinerun_condition{"));
 
     long stopping = System.nanoTime();
     process.destroy();
     assertThat(process.waitFor(10, TimeUnit.SECONDS)).isTrue();
     assertThat(Duration.ofNanos(System.nanoTime() - stopping)).isLessThan(Duration.ofSeconds(10));
+    assertThat(process.exitValue()).as("exit status after SIGTERM").isZero();
     assertThat(Files.readString(tmp.resolve("out.log")))
         .contains("metrics on http://127.0.0.1:" + metrics + "/metrics")
-        .contains("synced 0 pipelineruns");
+        .contains("synced 0 pipelineruns")
+        .contains(extra + ":2:13: missing required key \"version\"");
   }
 
 }

@@ -140,6 +140,39 @@ class ConfigLoaderTest {
   }
 
   @Test
+  void readingTheDataOfSecretsIsRefusedButTheirMetadataIsFine() {
+    assertThat(problems("""
+        kind: MetricsConfig
+        resources:
+          - version: v1
+            kind: Secret
+            attributes: {k8s.namespace.name: metadata.namespace}
+            families:
+              - {name: secret.info, type: info, attributes: {type: type, token: "data.token"}}
+              - {name: secret.keys, type: gauge, value: {cel: "size(object.data)"}}
+              - name: secret.each
+                type: info
+                each: stringData
+                attributes: {key: "@key"}
+        """)).hasSize(3).allSatisfy(p -> assertThat(p).contains("reads the data of Secrets: refused"))
+        .anySatisfy(p -> assertThat(p).startsWith("cfg.yaml:7:73:"));
+    assertThat(problems("""
+        kind: MetricsConfig
+        resources:
+          - {version: v1, kind: Secret, families: [{name: secret.info, type: info, attributes: {t: type}}]}
+        """)).isEmpty();
+    assertThat(problems("""
+        kind: CustomResourceStateMetrics
+        spec:
+          resources:
+            - groupVersionKind: {group: "", version: v1, kind: Secret}
+              metrics:
+                - name: keys
+                  each: {type: Info, info: {path: [data], labelFromKey: key}}
+        """)).singleElement().asString().contains("reads the data of Secrets: refused");
+  }
+
+  @Test
   void brokenYamlAndWrongKindAreClear() {
     assertThat(problems("kind: MetricsConfig\nresources: [\n")).singleElement().asString()
         .startsWith("cfg.yaml:3:1: invalid YAML");

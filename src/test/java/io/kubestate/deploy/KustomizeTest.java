@@ -89,7 +89,7 @@ class KustomizeTest {
     }
   }
 
-  static List<HasMetadata> parse(String yaml) {
+  private static List<HasMetadata> parse(String yaml) {
     List<HasMetadata> out = new ArrayList<>();
     for (String doc : yaml.split("(?m)^---\\s*$")) {
       if (!doc.isBlank()) {

@@ -163,8 +163,9 @@ class CelExpressionTest {
         .extracting(Sample::attributes, Sample::value)
         .containsExactly(tuple(Map.of("has_parent", "false", "key", ""), 2.0));
     assertThat(c.samples).filteredOn(s -> s.family().equals("label"))
-        .extracting(s -> s.attributes().get("label"), s -> s.attributes().get("value"), Sample::value)
-        .containsExactly(tuple("gateway.networking.k8s.io/class", "envoy", 5.0), tuple("tier", "edge", 4.0));
+        .extracting(s -> s.attributes().get("label"), s -> s.attributes().get("value"),
+            s -> s.attributes().get("kind"), Sample::value)
+        .containsExactly(tuple("gateway.networking.k8s.io/class", "envoy", "gw", 5.0), tuple("tier", "edge", "gw", 4.0));
   }
 
   @Test
@@ -231,10 +232,17 @@ class CelExpressionTest {
         - name: missing
           type: gauge
           value: {cel: "object.?status.?absent.orValue(null)", default: -1}
+        - name: absent
+          type: gauge
+          value: {cel: "object.?status.?absent"}
+        - name: negative
+          type: gauge
+          value: {cel: "duration('-1.5s')"}
         """), "{spec: {replicas: 4, cpu: 1.5}, status: {readyReplicas: 3, phase: Pending}}");
     assertThat(c.problems).isEmpty();
     assertThat(c.samples).extracting(Sample::family, Sample::value).containsExactly(
-        tuple("spare", 1.0), tuple("ratio", 0.75), tuple("big", 1.0), tuple("phase", 0.0), tuple("missing", -1.0));
+        tuple("spare", 1.0), tuple("ratio", 0.75), tuple("big", 1.0), tuple("phase", 0.0), tuple("missing", -1.0),
+        tuple("negative", -1.5));
   }
 
   @Test
@@ -336,7 +344,10 @@ class CelExpressionTest {
     String families = """
         - name: runaway
           type: gauge
-          value: {cel: "i.filter(a, i.exists(b, i.exists(c, i.all(d, a + b + c + d < 1000)))).size()"}
+          value:
+            cel: >-
+              object.spec.items.filter(a, object.spec.items.all(b, object.spec.items.all(c,
+              object.spec.items.all(d, a + b + c + d < 1000)))).size()
         - name: bounded
           type: gauge
           value: {cel: "object.spec.items.filter(a, a % 2 == 0).size()"}
