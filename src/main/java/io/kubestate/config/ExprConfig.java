@@ -32,11 +32,14 @@ public sealed interface ExprConfig {
    *
    * @param mapping string to value table, or null
    * @param fallback the default, or null when none was given
+   * @param unmapped the result for a value missing from the mapping table, which is also counted as
+   *     an unexpected value; or null
    */
   record Modified(
       ExprConfig base,
       Map<String, Object> mapping,
       Literal fallback,
+      Literal unmapped,
       Conversion conversion,
       Position position)
       implements ExprConfig {}

@@ -345,11 +345,19 @@ final class NativeConfigParser {
               + "\"; use number, boolean, timestamp, duration, quantity or kube-state-metrics");
         }
       }
+      ExprConfig.Literal unmapped = null;
+      Node unmappedNode = f.node("unmapped");
+      if (unmappedNode != null) {
+        unmapped = new ExprConfig.Literal(unmappedNode.toPlain(), unmappedNode.position());
+        if (mapping == null) {
+          problems.add(unmappedNode.position(), "\"unmapped\" needs a \"map\" table");
+        }
+      }
       f.rejectUnknown();
-      if (mapping == null && fallback == null && conversion == Conversion.AUTO) {
+      if (mapping == null && fallback == null && unmapped == null && conversion == Conversion.AUTO) {
         return base;
       }
-      return new ExprConfig.Modified(base, mapping, fallback, conversion, f.position());
+      return new ExprConfig.Modified(base, mapping, fallback, unmapped, conversion, f.position());
     }
 
     private static ExprConfig base(Fields f, Problems problems) {

@@ -145,6 +145,17 @@ public final class CompiledFamily {
 
   private void emit(Scope scope, SampleSink sink) {
     try {
+      emitSample(scope, sink);
+    } finally {
+      String[] note = scope.takeNote();
+      if (note != null) {
+        sink.problem(this, note[0], note[1]);
+      }
+    }
+  }
+
+  private void emitSample(Scope scope, SampleSink sink) {
+    try {
       for (Predicate p : when) {
         if (!p.test(scope)) {
           return;

@@ -217,7 +217,8 @@ public final class Compiler {
     }
     ExprConfig.Modified m = (ExprConfig.Modified) e;
     return new Expression.Modified(expression(m.base(), depth), m.mapping(), m.fallback() != null,
-        m.fallback() == null ? null : m.fallback().value(), m.conversion());
+        m.fallback() == null ? null : m.fallback().value(), m.unmapped() != null,
+        m.unmapped() == null ? null : m.unmapped().value(), m.conversion());
   }
 
   private static Path anchorAtRoot(Path p) {

@@ -52,7 +52,7 @@ public interface Expression {
   }
 
   record Modified(Expression base, Map<String, Object> mapping, boolean hasFallback, Object fallback,
-      Conversion conversion) implements Expression {
+      boolean hasUnmapped, Object unmapped, Conversion conversion) implements Expression {
     @Override
     public Object evaluate(Scope scope) {
       Object v = base.evaluate(scope);
@@ -62,6 +62,10 @@ public interface Expression {
       if (mapping != null) {
         String key = Values.toAttribute(v);
         Object mapped = mapping.get(key);
+        if (mapped == null && hasUnmapped) {
+          scope.note("unexpected_value", "value \"" + key + "\" is not in the mapping table");
+          mapped = unmapped;
+        }
         if (mapped == null) {
           if (!hasFallback) {
             throw new EvaluationException("unmapped_value", "value \"" + key + "\" is not in the mapping table");

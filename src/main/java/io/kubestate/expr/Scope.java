@@ -12,6 +12,8 @@ public final class Scope {
   private String[] keys = new String[4];
   private int depth;
   private Instant now = Instant.EPOCH;
+  private String noteReason;
+  private String noteMessage;
   private CelVariables celVariables;
 
   /** Starts a new object; the scope is reused across objects to avoid allocation. */
@@ -52,6 +54,23 @@ public final class Scope {
   String key(int up) {
     int i = depth - 1 - up;
     return i < 0 ? null : keys[i];
+  }
+
+  /** Something unexpected that still gave a value: reported with the sample, not instead of it. */
+  void note(String reason, String message) {
+    noteReason = reason;
+    noteMessage = message;
+  }
+
+  /** The pending note as {reason, message}, or null; taking it clears it. */
+  String[] takeNote() {
+    if (noteReason == null) {
+      return null;
+    }
+    String[] out = {noteReason, noteMessage};
+    noteReason = null;
+    noteMessage = null;
+    return out;
   }
 
   public Instant now() {

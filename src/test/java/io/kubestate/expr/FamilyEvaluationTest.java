@@ -243,4 +243,21 @@ class FamilyEvaluationTest {
     assertThat(c.samples).singleElement().extracting(Sample::attributes).isEqualTo(Map.of(
         "name", "gw", "label_team", "fixed", "label_app.kubernetes.io/name", "envoy", "owner", "alice"));
   }
+
+  @Test
+  void anUnmappedValueGivesItsResultAndIsCounted() {
+    Collected c = collect("""
+        kind: MetricsConfig
+        resources:
+          - group: argoproj.io
+            version: v1beta1
+            kind: ArgoCD
+            families:
+              - name: argocd.server.status
+                type: gauge
+                value: {path: status.server, map: {Unknown: 0, Pending: 1, Running: 2, Available: 3}, unmapped: 0}
+        """, List.of(yaml("{status: {server: Available}}"), yaml("{status: {server: Exploding}}"), yaml("{}")));
+    assertThat(c.samples).extracting(Sample::value).containsExactly(3.0, 0.0);
+    assertThat(c.problems).containsExactly("argocd.server.status:unexpected_value");
+  }
 }
