@@ -45,6 +45,7 @@ public final class InformerSource implements ObjectStore, AutoCloseable {
     return t;
   });
   private SharedIndexInformer<CustomResourceDefinition> crds;
+  private volatile boolean crdWatchFailed;
   private volatile boolean closed;
 
   private InformerSource(KubernetesClient client, List<String> namespaces) {
@@ -117,8 +118,6 @@ public final class InformerSource implements ObjectStore, AutoCloseable {
     });
     crds.start();
   }
-
-  private volatile boolean crdWatchFailed;
 
   private void definitionAppeared(CustomResourceDefinition crd) {
     for (WatchTarget t : matching(crd)) {
