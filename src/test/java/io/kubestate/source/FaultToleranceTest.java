@@ -5,7 +5,9 @@ import static org.awaitility.Awaitility.await;
 
 import io.fabric8.kubernetes.api.model.GenericKubernetesResourceBuilder;
 import io.fabric8.kubernetes.api.model.StatusBuilder;
+import io.fabric8.kubernetes.client.ConfigBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
 import io.kubestate.expr.WatchTarget;
@@ -29,6 +31,7 @@ class FaultToleranceTest {
   KubernetesMockServer server;
   KubernetesClient client;
   private InformerSource source;
+  private KubernetesClient noRetries;
   private final List<String> logs = new CopyOnWriteArrayList<>();
   // Held: java.util.logging drops a logger nobody references, and the handler with it.
   private final Logger sourceLogger = Logger.getLogger("io.kubestate.source");
@@ -55,6 +58,9 @@ class FaultToleranceTest {
     sourceLogger.removeHandler(capture);
     if (source != null) {
       source.close();
+    }
+    if (noRetries != null) {
+      noRetries.close();
     }
   }
 
@@ -86,6 +92,27 @@ class FaultToleranceTest {
         .contains("cannot list and watch pipelineruns.tekton.dev in all namespaces")
         .contains("grant the verbs list and watch");
     assertThat(logs).contains("pipelineruns recovered");
+  }
+
+  @Test
+  void anApiThatDoesNotAnswerAtStartIsRetriedUntilItDoes() {
+    Crds.installTekton(client);
+    createRun("r1");
+    server.expect().get().withPath("/apis/tekton.dev/v1")
+        .andReturn(503, new StatusBuilder().withCode(503).withReason("ServiceUnavailable").build()).times(3);
+    // As the exporter's own client: no request retries of its own, the source retries with backoff.
+    noRetries = new KubernetesClientBuilder().withConfig(
+        new ConfigBuilder(client.getConfiguration()).withRequestRetryBackoffLimit(0).build()).build();
+
+    source = InformerSource.start(noRetries, List.of(RUNS), List.of());
+    await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(logs)
+        .anySatisfy(l -> assertThat(l).startsWith("cannot ask the API about PipelineRun")));
+    assertThat(source.states()).containsEntry(RUNS, KindState.WAITING);
+    assertThat(source.ready()).as("an API that cannot be asked holds readiness back").isFalse();
+    assertThat(source.statuses()).singleElement().satisfies(s -> assertThat(s.up()).isFalse());
+    await().atMost(Duration.ofSeconds(30)).until(() -> up("PipelineRun"));
+    assertThat(source.objects(RUNS)).hasSize(1);
+    assertThat(source.ready()).isTrue();
   }
 
   @Test
