@@ -11,7 +11,7 @@ import picocli.CommandLine.Command;
     description = "Metrics on the state of Kubernetes resources, built-in and custom, through OpenTelemetry (OTLP) "
         + "and a Prometheus endpoint.",
     subcommands = {RunCommand.class, RenderCommand.class, ValidateCommand.class, PresetsCommand.class,
-        CommandLine.HelpCommand.class})
+        MetricsDocCommand.class, CommandLine.HelpCommand.class})
 public final class Main {
 
   public static void main(String[] args) {

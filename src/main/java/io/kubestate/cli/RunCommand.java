@@ -12,6 +12,7 @@ import io.kubestate.server.SelfTelemetry;
 import io.kubestate.source.ApiRequests;
 import io.kubestate.source.InformerSource;
 import io.kubestate.source.KindState;
+import io.kubestate.source.Sharding;
 import io.kubestate.telemetry.StateMetrics;
 import io.kubestate.telemetry.Telemetry;
 import io.kubestate.telemetry.TelemetrySettings;
@@ -94,6 +95,21 @@ final class RunCommand implements Callable<Integer> {
       description = "Sets the k8s.cluster.name resource attribute.")
   String clusterName;
 
+  @Option(names = "--shard", paramLabel = "I",
+      description = "Keep only shard I of the objects, 0 to --total-shards minus 1, split by a hash of their UID as "
+          + "kube-state-metrics splits them. Needs --total-shards.")
+  Integer shard;
+
+  @Option(names = "--total-shards", paramLabel = "N",
+      description = "The number of shards, one per replica (default: 1, no split). Every replica still lists and "
+          + "watches all objects. Required with --shard and with --auto-shard.")
+  Integer totalShards;
+
+  @Option(names = "--auto-shard",
+      description = "Take the shard from the ordinal of this StatefulSet pod, the number ending POD_NAME (pod kso-2 is "
+          + "shard 2). Requires --total-shards, equal to the StatefulSet's replicas: they are not read from the API.")
+  boolean autoShard;
+
   @Option(names = "--demo", description = "Run against an embedded demo API server seeded with Tekton and Kueue "
       + "objects that change every few seconds (presets tekton and kueue unless others are given).")
   boolean demo;
@@ -106,6 +122,14 @@ final class RunCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     var err = spec.commandLine().getErr();
+    Sharding sharding;
+    try {
+      sharding = sharding(System.getenv("POD_NAME"));
+    } catch (IllegalArgumentException e) {
+      err.println(e.getMessage());
+      err.flush();
+      return ValidateCommand.INVALID;
+    }
     if (config.isEmpty() && !demo) {
       err.println("nothing to watch: give --preset NAME (see `presets`) or --config FILE, or try --demo");
       err.flush();
@@ -134,7 +158,7 @@ final class RunCommand implements Callable<Integer> {
     Runtime.getRuntime().addShutdownHook(new Thread(this::shutdown, "shutdown"));
     onSigterm();
     try {
-      start(compiled, clientConfig);
+      start(compiled, clientConfig, sharding);
     } catch (RuntimeException e) {
       shutdown();
       throw e;
@@ -143,7 +167,12 @@ final class RunCommand implements Callable<Integer> {
     return 0;
   }
 
-  private void start(CompiledConfig compiled, Config clientConfig) {
+  /** The shard the options ask for, {@code podName} standing for POD_NAME. */
+  Sharding sharding(String podName) {
+    return Sharding.fromOptions(shard, totalShards, autoShard, podName);
+  }
+
+  private void start(CompiledConfig compiled, Config clientConfig, Sharding sharding) {
     // The watches retry on their own with backoff and say why; the client's own retries of a
     // failed request (ten, up to about 100 s in all) would only delay that message.
     clientConfig.setRequestRetryBackoffLimit(2);
@@ -157,18 +186,23 @@ final class RunCommand implements Callable<Integer> {
     resources.push(telemetry);
     SelfTelemetry self = SelfTelemetry.register(telemetry.meter(SelfTelemetry.SCOPE, Version.current()), requests,
         Version.current());
-    InformerSource source = InformerSource.start(client, targets(compiled), namespaces);
+    sharding.registerSelfMetrics(telemetry.meter(SelfTelemetry.SCOPE, Version.current()));
+    if (sharding.split()) {
+      logger.info(sharding + (autoShard ? ", the ordinal of pod " + System.getenv("POD_NAME") : "")
+          + ": exporting the objects whose UID hashes to it; like every shard, listing and watching all objects");
+    }
+    InformerSource source = InformerSource.start(client, targets(compiled), namespaces, sharding);
     resources.push(source);
     self.source(() -> source);
     Meter stateMeter = telemetry.meter(StateMetrics.SCOPE, Version.current());
-    metrics = StateMetrics.register(stateMeter, compiled, source, Clock.systemUTC(), cardinalityLimit,
+    metrics = StateMetrics.register(stateMeter, compiled, source, Clock.systemUTC(), telemetry.cardinalityLimit(),
         maxAttributeLength, self.stats());
     resources.push(() -> metrics.close());
     ConfigReloader reloader = new ConfigReloader(config.presets, config.configs, next -> {
       synchronized (swapLock) {
         source.replaceTargets(targets(next));
         StateMetrics old = metrics;
-        metrics = StateMetrics.register(stateMeter, next, source, Clock.systemUTC(), cardinalityLimit,
+        metrics = StateMetrics.register(stateMeter, next, source, Clock.systemUTC(), telemetry.cardinalityLimit(),
             maxAttributeLength, self.stats());
         old.close();
       }
@@ -180,7 +214,7 @@ final class RunCommand implements Callable<Integer> {
     resources.push(health);
     logger.info(String.format("kube-state-otel %s: %d kind(s), %d families; metrics on http://%s:%d/metrics, "
             + "health on :%d/healthz and /readyz%s", Version.current(), compiled.kinds().size(),
-        compiled.familyCount(), metricsHost, telemetry.prometheusPort(), health.port(),
+        compiled.familyCount(), telemetry.prometheusHost(), telemetry.prometheusPort(), health.port(),
         telemetry.pushExporters().isEmpty() ? "" : "; pushing with " + telemetry.pushExporters()));
   }
 

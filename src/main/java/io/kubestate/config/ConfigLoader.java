@@ -21,9 +21,8 @@ public final class ConfigLoader {
   public static MetricsConfig load(List<String> presets, List<Path> files) {
     Problems problems = new Problems();
     List<MetricsConfig> parts = new ArrayList<>();
-    for (String preset : presets) {
-      parts.add(parse(Presets.source(preset), Presets.text(preset), problems));
-    }
+    java.util.Deque<String> pending = new java.util.ArrayDeque<>(presets);
+    java.util.Set<String> loaded = new java.util.HashSet<>();
     for (Path file : files) {
       String text;
       try {
@@ -32,7 +31,18 @@ public final class ConfigLoader {
         problems.add(Position.of(file.toString()), "cannot read config file: " + e.getMessage());
         continue;
       }
-      parts.add(parse(file.toString(), text, problems));
+      MetricsConfig part = parse(file.toString(), text, problems);
+      parts.add(part);
+      pending.addAll(part.includes());
+    }
+    // A preset is loaded once, however many presets and files name or include it.
+    while (!pending.isEmpty()) {
+      String preset = pending.pop();
+      if (loaded.add(preset) && (Presets.exists(preset) || presets.contains(preset))) {
+        MetricsConfig part = parse(Presets.source(preset), Presets.text(preset), problems);
+        parts.add(part);
+        pending.addAll(part.includes());
+      }
     }
     problems.throwIfAny();
     for (Problem warning : problems.warnings()) {

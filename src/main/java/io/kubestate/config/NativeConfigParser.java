@@ -22,6 +22,13 @@ final class NativeConfigParser {
   MetricsConfig parse(Fields top) {
     top.string("kind", true);
     top.string("description", false);
+    List<String> includes = top.strings("include");
+    for (String name : includes) {
+      if (!Presets.exists(name)) {
+        problems.add(top.valuePosition("include"), "\"include\" names no preset \"" + name + "\"; available: "
+            + String.join(", ", Presets.names()));
+      }
+    }
     List<ResourceConfig> resources = new ArrayList<>();
     for (Node n : top.list("resources")) {
       ResourceConfig r = resource(n);
@@ -29,11 +36,11 @@ final class NativeConfigParser {
         resources.add(r);
       }
     }
-    if (!top.has("resources")) {
-      problems.add(top.position(), "missing required key \"resources\"");
+    if (!top.has("resources") && includes.isEmpty()) {
+      problems.add(top.position(), "missing required key \"resources\" (or \"include\")");
     }
     top.rejectUnknown();
-    return new MetricsConfig(resources);
+    return new MetricsConfig(resources, includes);
   }
 
   private ResourceConfig resource(Node node) {

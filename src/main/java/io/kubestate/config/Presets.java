@@ -50,7 +50,7 @@ public final class Presets {
     }
   }
 
-  static List<String> names() {
+  public static List<String> names() {
     URL url = Presets.class.getClassLoader().getResource(DIR);
     if (url == null) {
       return List.of();

@@ -35,6 +35,7 @@ public final class InformerSource implements ObjectStore, AutoCloseable {
   private final KubernetesClient client;
   private final List<String> namespaces;
   private final Discovery discovery;
+  private final Sharding sharding;
   private final Map<WatchTarget, KindWatch> watches = new ConcurrentHashMap<>();
   private final Map<WatchTarget, KindState> states = new ConcurrentHashMap<>();
   private final Map<WatchTarget, ScheduledFuture<?>> retries = new ConcurrentHashMap<>();
@@ -48,9 +49,10 @@ public final class InformerSource implements ObjectStore, AutoCloseable {
   private volatile boolean crdWatchFailed;
   private volatile boolean closed;
 
-  private InformerSource(KubernetesClient client, List<String> namespaces) {
+  private InformerSource(KubernetesClient client, List<String> namespaces, Sharding sharding) {
     this.client = client;
     this.namespaces = List.copyOf(namespaces);
+    this.sharding = sharding;
     this.discovery = new Discovery(client);
   }
 
@@ -60,7 +62,17 @@ public final class InformerSource implements ObjectStore, AutoCloseable {
    * @param namespaces the namespaces to watch; empty for all
    */
   public static InformerSource start(KubernetesClient client, Collection<WatchTarget> targets, List<String> namespaces) {
-    InformerSource source = new InformerSource(client, namespaces);
+    return start(client, targets, namespaces, Sharding.NONE);
+  }
+
+  /**
+   * Starts watching, keeping only the objects of one shard; returns at once.
+   *
+   * @param namespaces the namespaces to watch; empty for all
+   */
+  public static InformerSource start(KubernetesClient client, Collection<WatchTarget> targets, List<String> namespaces,
+      Sharding sharding) {
+    InformerSource source = new InformerSource(client, namespaces, sharding);
     source.watchDefinitions();
     source.replaceTargets(targets);
     return source;
@@ -165,7 +177,7 @@ public final class InformerSource implements ObjectStore, AutoCloseable {
     try {
       ResolvedKind kind = discovery.resolve(target);
       if (kind != null) {
-        KindWatch watch = new KindWatch(target, kind);
+        KindWatch watch = new KindWatch(target, kind, sharding);
         try {
           watch.start(client, namespaces);
         } catch (RuntimeException e) {

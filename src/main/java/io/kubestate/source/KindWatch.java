@@ -34,10 +34,16 @@ final class KindWatch implements AutoCloseable {
   private final List<NamespaceWatch> watches = new ArrayList<>();
   private final Map<String, LongAdder> events = new ConcurrentHashMap<>();
   private final boolean secrets;
+  private final Sharding sharding;
 
   KindWatch(WatchTarget target, ResolvedKind kind) {
+    this(target, kind, Sharding.NONE);
+  }
+
+  KindWatch(WatchTarget target, ResolvedKind kind, Sharding sharding) {
     this.target = target;
     this.kind = kind;
+    this.sharding = sharding;
     this.secrets = kind.group().isEmpty() && kind.kind().equals("Secret");
   }
 
@@ -131,6 +137,15 @@ final class KindWatch implements AutoCloseable {
     return r.getMetadata().getNamespace() + "/" + r.getMetadata().getName();
   }
 
+  private boolean owns(GenericKubernetesResource r) {
+    return sharding.owns(r.getMetadata().getUid());
+  }
+
+  /** Of the listed objects, those this cache takes: other shards' never reach it. */
+  private long owned(List<GenericKubernetesResource> listed) {
+    return sharding.split() ? listed.stream().filter(this::owns).count() : listed.size();
+  }
+
   private void count(String type) {
     events.computeIfAbsent(type, k -> new LongAdder()).increment();
   }
@@ -159,12 +174,13 @@ final class KindWatch implements AutoCloseable {
     }
 
     /**
-     * Listed, and this cache holds as many objects as the informer's store: after a failed first
-     * list, fabric8 may tell its handlers of the listed objects only after it reports the list.
+     * Listed, and this cache holds as many objects as the informer's store holds of this shard:
+     * after a failed first list, fabric8 may tell its handlers of the listed objects only after it
+     * reports the list.
      */
     boolean synced() {
       if (!caughtUp) {
-        caughtUp = listed && informer.hasSynced() && cached.get() >= informer.getIndexer().list().size();
+        caughtUp = listed && informer.hasSynced() && cached.get() >= owned(informer.getIndexer().list());
       }
       return caughtUp;
     }
@@ -235,6 +251,14 @@ final class KindWatch implements AutoCloseable {
 
     @SuppressWarnings("unchecked")
     private void put(GenericKubernetesResource obj) {
+      if (!owns(obj)) {
+        // A relist reports an object recreated under the same name as an update of the old one,
+        // which may have been this shard's.
+        if (objects.remove(key(obj)) != null) {
+          watch.cached.decrementAndGet();
+        }
+        return;
+      }
       try {
         Map<String, Object> map = client.getKubernetesSerialization().convertValue(obj, Map.class);
         if (secrets) {

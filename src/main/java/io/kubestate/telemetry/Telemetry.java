@@ -7,6 +7,7 @@ import io.opentelemetry.sdk.autoconfigure.AutoConfiguredOpenTelemetrySdk;
 import io.opentelemetry.sdk.autoconfigure.spi.ConfigProperties;
 import io.opentelemetry.sdk.metrics.SdkMeterProvider;
 import io.opentelemetry.sdk.resources.Resource;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -18,7 +19,8 @@ import java.util.logging.Logger;
 /**
  * The OpenTelemetry SDK of the exporter. The standard SDK environment variables configure it
  * through autoconfiguration (OTEL_METRICS_EXPORTER, OTEL_EXPORTER_OTLP_*, OTEL_METRIC_EXPORT_INTERVAL,
- * OTEL_RESOURCE_ATTRIBUTES, OTEL_SERVICE_NAME, ...), with {@code prometheus} as the default exporter.
+ * OTEL_RESOURCE_ATTRIBUTES, OTEL_SERVICE_NAME, ...), with {@code prometheus} as the default exporter;
+ * or, when OTEL_CONFIG_FILE is set, an SDK declarative configuration file ({@link SdkConfigFile}).
  * The Prometheus endpoint is this project's own pull reader rather than the SDK's Prometheus
  * exporter: it binds the configured host (the SDK's binds localhost since 1.62, unreachable in a
  * pod), adds no {@code otel_scope_*} labels, keeps names such as {@code *_info} that client_java's
@@ -26,24 +28,34 @@ import java.util.logging.Logger;
  */
 public final class Telemetry implements AutoCloseable {
   private static final Logger logger = Logger.getLogger(Telemetry.class.getName());
+  static final String SERVICE_NAME = "kube-state-otel";
   private static final String EXPORTERS = "otel.metrics.exporter";
 
   private final OpenTelemetrySdk sdk;
-  private final PrometheusServer prometheus;
+  private final List<PrometheusServer> prometheus;
+  private final String prometheusHost;
   private final List<String> pushExporters;
+  private final int cardinalityLimit;
 
-  private Telemetry(OpenTelemetrySdk sdk, PrometheusServer prometheus, List<String> pushExporters) {
+  Telemetry(OpenTelemetrySdk sdk, List<PrometheusServer> prometheus, String prometheusHost, List<String> pushExporters,
+      int cardinalityLimit) {
     this.sdk = sdk;
-    this.prometheus = prometheus;
-    this.pushExporters = pushExporters;
+    this.prometheus = List.copyOf(prometheus);
+    this.prometheusHost = prometheusHost;
+    this.pushExporters = List.copyOf(pushExporters);
+    this.cardinalityLimit = cardinalityLimit;
   }
 
   public static Telemetry start(TelemetrySettings settings) {
+    Path configFile = SdkConfigFile.location(settings.propertyOverrides());
+    if (configFile != null) {
+      return SdkConfigFile.start(configFile, settings);
+    }
     Map<String, String> defaults = new HashMap<>();
     defaults.put(EXPORTERS, "prometheus");
     defaults.put("otel.traces.exporter", "none");
     defaults.put("otel.logs.exporter", "none");
-    defaults.put("otel.service.name", "kube-state-otel");
+    defaults.put("otel.service.name", SERVICE_NAME);
     PrometheusHolder holder = new PrometheusHolder();
     List<String> push = new ArrayList<>();
     AutoConfiguredOpenTelemetrySdk auto = AutoConfiguredOpenTelemetrySdk.builder()
@@ -79,7 +91,8 @@ public final class Telemetry implements AutoCloseable {
     if (!push.isEmpty()) {
       logger.info("pushing metrics with " + String.join(", ", push) + " exporter(s)");
     }
-    return new Telemetry(auto.getOpenTelemetrySdk(), server, List.copyOf(push));
+    return new Telemetry(auto.getOpenTelemetrySdk(), server == null ? List.of() : List.of(server),
+        settings.metricsHost(), push, settings.cardinalityLimit());
   }
 
   private static List<String> exporters(ConfigProperties config, Map<String, String> overrides) {
@@ -94,7 +107,7 @@ public final class Telemetry implements AutoCloseable {
     return out;
   }
 
-  private static Resource extraResource(TelemetrySettings s) {
+  static Resource extraResource(TelemetrySettings s) {
     var b = Attributes.builder();
     if (s.serviceVersion() != null) {
       b.put("service.version", s.serviceVersion());
@@ -116,9 +129,26 @@ public final class Telemetry implements AutoCloseable {
     return sdk.getSdkMeterProvider();
   }
 
-  /** The port the Prometheus endpoint listens on, or -1 when it is not enabled. */
+  /**
+   * The port the Prometheus endpoint listens on (the first, if a configuration file asks for
+   * several), or -1 when it is not enabled.
+   */
   public int prometheusPort() {
-    return prometheus == null ? -1 : prometheus.port();
+    return prometheus.isEmpty() ? -1 : prometheus.get(0).port();
+  }
+
+  /** The address the Prometheus endpoint of {@link #prometheusPort()} listens on. */
+  public String prometheusHost() {
+    return prometheusHost;
+  }
+
+  /**
+   * The smallest number of series a reader keeps per asynchronous instrument (a state family) before
+   * folding the rest into an overflow series: {@code --cardinality-limit}, unless the SDK
+   * configuration file sets limits of its own.
+   */
+  public int cardinalityLimit() {
+    return cardinalityLimit;
   }
 
   public List<String> pushExporters() {
@@ -128,9 +158,7 @@ public final class Telemetry implements AutoCloseable {
   /** Flushes push exporters (a final export), then stops the readers. */
   @Override
   public void close() {
-    if (prometheus != null) {
-      prometheus.close();
-    }
+    prometheus.forEach(PrometheusServer::close);
     sdk.getSdkMeterProvider().forceFlush().join(5, TimeUnit.SECONDS);
     sdk.shutdown().join(5, TimeUnit.SECONDS);
   }

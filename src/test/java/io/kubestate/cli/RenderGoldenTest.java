@@ -23,7 +23,8 @@ class RenderGoldenTest {
   private static final String NOW = "2026-08-24T14:00:00Z";
 
   @ParameterizedTest
-  @ValueSource(strings = {"tekton", "kueue", "gateway-api"})
+  @ValueSource(strings = {"tekton", "kueue", "gateway-api", "argocd", "tap", "cartographer", "knative", "carvel", "flux",
+      "kpack", "servicebinding"})
   void presetRendersItsObjectsExactlyAsCommitted(String preset) throws IOException {
     List<String> args = new ArrayList<>(List.of("render", "--preset", preset, "--now", NOW));
     args.addAll(objectFiles(preset));
@@ -38,7 +39,7 @@ class RenderGoldenTest {
     assertThat(result.out()).isEqualTo(Files.readString(golden, StandardCharsets.UTF_8));
   }
 
-  private static List<String> objectFiles(String preset) throws IOException {
+  static List<String> objectFiles(String preset) throws IOException {
     List<String> files = new ArrayList<>();
     for (Path dir : List.of(OBJECTS.resolve(preset), OBJECTS.resolve("edge"))) {
       try (Stream<Path> s = Files.list(dir)) {

@@ -87,7 +87,8 @@ class RunCommandTest {
         .contains("kube_state_otel_resource_up{group=\"tekton.dev\",kind=\"PipelineRun\",namespace=\"\",version=\"v1\"} 0"));
 
     Crds.installTekton(client);
-    await().atMost(Duration.ofSeconds(30)).until(() -> status(health + "/readyz") == 200);
+    await().atMost(Duration.ofSeconds(30)).ignoreExceptions().untilAsserted(() -> assertThat(
+        Scrape.get(health + "/readyz", "*/*")).contains("PipelineRun: synced").contains("TaskRun: synced"));
 
     GenericKubernetesResource run = client.getKubernetesSerialization().unmarshal(
         Files.readString(Path.of("src/test/resources/objects/tekton/tekton-pipelinerun-failed.yaml")),

@@ -191,6 +191,17 @@ class ConfigLoaderTest {
   }
 
   @Test
+  void includesLoadPresetsOnce() {
+    MetricsConfig tap = ConfigLoader.load(List.of("tap", "knative"), List.of());
+    MetricsConfig parts = ConfigLoader.load(List.of("knative"), List.of());
+    assertThat(tap.resources()).extracting(ResourceConfig::kind).contains("Workload", "Service", "App", "Image")
+        .containsAll(parts.resources().stream().map(ResourceConfig::kind).toList());
+    assertThat(tap.resources().stream().filter(r -> r.kind().equals("Revision"))).hasSize(1);
+    assertThat(problems("kind: MetricsConfig\ninclude: [tekton, nope]\n")).singleElement().asString()
+        .startsWith("cfg.yaml:2:10: \"include\" names no preset \"nope\"");
+  }
+
+  @Test
   void everyPresetIsValid() {
     for (Presets.Preset p : Presets.list()) {
       MetricsConfig config = ConfigLoader.load(List.of(p.name()), List.of());

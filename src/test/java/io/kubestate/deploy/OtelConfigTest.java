@@ -24,7 +24,8 @@ import org.snakeyaml.engine.v2.api.LoadSettings;
 /**
  * The OpenTelemetry files under otel-config/: the Collector's pipeline is wired, the operator's
  * resource carries the same config, the otlp overlay pushes to that Collector, and the SDK
- * configuration file parses and says what the command line defaults say.
+ * configuration file parses, says what the command line defaults say, and takes what differs per
+ * deployment from the SDK's standard variables (SdkConfigFileTest runs the exporter with it).
  */
 class OtelConfigTest {
   private static final Path DIR = Path.of("otel-config");
@@ -101,6 +102,24 @@ class OtelConfigTest {
     assertThat(push.getPeriodic().getCardinalityLimits().getDefault()).isEqualTo(limit);
   }
 
+  @Test
+  void sdkConfigFileTakesTheStandardVariablesForWhatItSetsPerDeployment() throws IOException {
+    Map<String, Object> readers = map(yaml(DIR.resolve("sdk-config.yaml")).get("meter_provider"));
+    Map<String, Object> pull = map(map(list(readers.get("readers")).stream().map(OtelConfigTest::map)
+        .filter(r -> r.containsKey("pull")).findFirst().orElseThrow().get("pull")).get("exporter"));
+    assertThat(map(pull.get("prometheus/development")))
+        .containsEntry("host", "${OTEL_EXPORTER_PROMETHEUS_HOST:-0.0.0.0}")
+        .containsEntry("port", "${OTEL_EXPORTER_PROMETHEUS_PORT:-9464}");
+    Map<String, Object> otlp = map(map(map(list(readers.get("readers")).stream().map(OtelConfigTest::map)
+        .filter(r -> r.containsKey("periodic")).findFirst().orElseThrow().get("periodic")).get("exporter"))
+        .get("otlp_http"));
+    assertThat(otlp).containsEntry("headers_list", "${OTEL_EXPORTER_OTLP_HEADERS}");
+    assertThat(map(otlp.get("tls"))).isEqualTo(Map.of(
+        "ca_file", "${OTEL_EXPORTER_OTLP_CERTIFICATE}",
+        "key_file", "${OTEL_EXPORTER_OTLP_CLIENT_KEY}",
+        "cert_file", "${OTEL_EXPORTER_OTLP_CLIENT_CERTIFICATE}"));
+  }
+
   private static int otlpHttpPort() throws IOException {
     Map<String, Object> protocols = map(map(map(yaml(DIR.resolve("collector.yaml")).get("receivers")).get("otlp"))
         .get("protocols"));
@@ -132,8 +151,8 @@ class OtelConfigTest {
   }
 
   @SuppressWarnings("unchecked")
-  private static List<String> list(Object o) {
+  private static <T> List<T> list(Object o) {
     assertThat(o).isInstanceOf(List.class);
-    return (List<String>) o;
+    return (List<T>) o;
   }
 }
