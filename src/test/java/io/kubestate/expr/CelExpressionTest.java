@@ -1,5 +1,7 @@
 package io.kubestate.expr;
 
+import static io.kubestate.expr.Collected.NOW;
+import static io.kubestate.expr.Collected.yaml;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.tuple;
@@ -11,40 +13,14 @@ import io.kubestate.config.Problems;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /** CEL expressions in values, attributes and conditions, evaluated on objects as users would see them. */
 class CelExpressionTest {
-  private static final Instant NOW = Instant.parse("2026-08-24T12:00:00Z");
 
-  record Sample(String family, Map<String, String> attributes, double value) {}
 
-  static final class Collected implements SampleSink {
-    final List<Sample> samples = new ArrayList<>();
-    final List<String> problems = new ArrayList<>();
-    final List<String> messages = new ArrayList<>();
-
-    @Override
-    public void sample(CompiledFamily family, String[] values, String[] extra, double value) {
-      Map<String, String> attrs = new LinkedHashMap<>();
-      List<String> keys = family.attributeKeys();
-      for (int i = 0; i < values.length; i++) {
-        if (values[i] != null) {
-          attrs.put(keys.get(i), values[i]);
-        }
-      }
-      samples.add(new Sample(family.name(), attrs, value));
-    }
-
-    @Override
-    public void problem(CompiledFamily family, String reason, String message) {
-      problems.add(family.name() + ":" + reason);
-      messages.add(message);
-    }
-  }
 
   private static CompiledConfig compile(String config) {
     Problems problems = new Problems();
@@ -54,14 +30,7 @@ class CelExpressionTest {
   }
 
   private static Collected collect(String config, String... objects) {
-    CompiledConfig compiled = compile(config);
-    List<Map<String, Object>> plain = new ArrayList<>();
-    for (String o : objects) {
-      plain.add(yaml(o));
-    }
-    Collected out = new Collected();
-    compiled.kinds().get(0).collect(plain, NOW, out);
-    return out;
+    return Collected.collect(config, java.util.Arrays.stream(objects).map(Collected::yaml).toList());
   }
 
   /** The problems of parsing and compiling a config, as {@code validate} prints them. */
@@ -79,10 +48,6 @@ class CelExpressionTest {
     }
   }
 
-  @SuppressWarnings("unchecked")
-  private static Map<String, Object> yaml(String text) {
-    return (Map<String, Object>) io.kubestate.config.YamlReader.readAll("object", text).get(0).toPlain();
-  }
 
   private static String config(String families) {
     return """
@@ -136,7 +101,7 @@ class CelExpressionTest {
         """, GATEWAY);
     assertThat(c.problems).isEmpty();
     assertThat(c.samples).extracting(s -> s.attributes().get("listener"), s -> s.attributes().get("routes"),
-            s -> s.attributes().get("type"), Sample::value)
+            s -> s.attributes().get("type"), Collected.Sample::value)
         .containsExactly(
             tuple("http", "30", "Accepted", 1.0),
             tuple("http", "30", "Programmed", 0.0),
@@ -160,11 +125,11 @@ class CelExpressionTest {
         """), GATEWAY);
     assertThat(c.problems).isEmpty();
     assertThat(c.samples).filteredOn(s -> s.family().equals("top"))
-        .extracting(Sample::attributes, Sample::value)
+        .extracting(Collected.Sample::attributes, Collected.Sample::value)
         .containsExactly(tuple(Map.of("has_parent", "false", "key", ""), 2.0));
     assertThat(c.samples).filteredOn(s -> s.family().equals("label"))
         .extracting(s -> s.attributes().get("label"), s -> s.attributes().get("value"),
-            s -> s.attributes().get("kind"), Sample::value)
+            s -> s.attributes().get("kind"), Collected.Sample::value)
         .containsExactly(tuple("gateway.networking.k8s.io/class", "envoy", "gw", 5.0), tuple("tier", "edge", "gw", 4.0));
   }
 
@@ -199,7 +164,7 @@ class CelExpressionTest {
           conditions: [{type: Ready, status: "True"}, {type: Ready, status: "False"}, {type: Other, status: "True"}]
         """);
     assertThat(c.problems).isEmpty();
-    assertThat(c.samples).extracting(Sample::family, Sample::value).containsExactly(
+    assertThat(c.samples).extracting(Collected.Sample::family, Collected.Sample::value).containsExactly(
         tuple("run.duration", 3599.5),
         tuple("run.start", Instant.parse("2026-08-24T11:00:00.5Z").toEpochMilli() / 1000.0),
         tuple("run.ready", 1.0),
@@ -209,7 +174,7 @@ class CelExpressionTest {
 
     Collected notStarted = collect(config(families), "{metadata: {creationTimestamp: '2026-08-24T11:59:00Z'}, "
         + "spec: {timeout: 90s}, status: {conditions: [], completionTime: '2026-08-24T11:59:30Z'}}");
-    assertThat(notStarted.samples).extracting(Sample::family, Sample::value).containsExactly(
+    assertThat(notStarted.samples).extracting(Collected.Sample::family, Collected.Sample::value).containsExactly(
         tuple("run.ready", 0.0), tuple("run.timeout", 90.0), tuple("run.age", 60.0), tuple("run.done", 1.0));
     assertThat(notStarted.problems).containsExactly("run.start:cel_error");
   }
@@ -240,7 +205,7 @@ class CelExpressionTest {
           value: {cel: "duration('-1.5s')"}
         """), "{spec: {replicas: 4, cpu: 1.5}, status: {readyReplicas: 3, phase: Pending}}");
     assertThat(c.problems).isEmpty();
-    assertThat(c.samples).extracting(Sample::family, Sample::value).containsExactly(
+    assertThat(c.samples).extracting(Collected.Sample::family, Collected.Sample::value).containsExactly(
         tuple("spare", 1.0), tuple("ratio", 0.75), tuple("big", 1.0), tuple("phase", 0.0), tuple("missing", -1.0),
         tuple("negative", -1.5));
   }
@@ -269,7 +234,7 @@ class CelExpressionTest {
             - {type: Healthy, status: "Unknown"}
         """, "{metadata: {labels: {team: web}}, status: {conditions: []}}");
     assertThat(c.problems).isEmpty();
-    assertThat(c.samples).extracting(Sample::family, s -> s.attributes().get("type"))
+    assertThat(c.samples).extracting(Collected.Sample::family, s -> s.attributes().get("type"))
         .containsExactly(tuple("not.ready", "Ready"), tuple("not.ready", "Healthy"), tuple("labelled", null));
   }
 
@@ -324,7 +289,7 @@ class CelExpressionTest {
           attributes: {name: metadata.name}
         """), "{metadata: {name: a}, spec: {replicas: 2}}", "{metadata: {name: b}, spec: {}}",
         "{metadata: {name: c}, spec: {replicas: '3'}}");
-    assertThat(c.samples).extracting(Sample::family, s -> s.attributes().get("name"), Sample::value)
+    assertThat(c.samples).extracting(Collected.Sample::family, s -> s.attributes().get("name"), Collected.Sample::value)
         .containsExactly(tuple("replicas", "a", 3.0), tuple("named", "a", 1.0), tuple("named", "b", 1.0),
             tuple("named", "c", 1.0));
     assertThat(c.problems).containsExactly("replicas:cel_error", "replicas:cel_error");
@@ -359,7 +324,7 @@ class CelExpressionTest {
     assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(10));
     assertThat(c.problems).containsExactly("runaway:cel_limit");
     assertThat(c.messages.get(0)).contains("Iteration budget exceeded: " + CelExpression.MAX_ITERATIONS);
-    assertThat(c.samples).extracting(Sample::family, Sample::value).containsExactly(tuple("bounded", 50.0));
+    assertThat(c.samples).extracting(Collected.Sample::family, Collected.Sample::value).containsExactly(tuple("bounded", 50.0));
   }
 
   @Test

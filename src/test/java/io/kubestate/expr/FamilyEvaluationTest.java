@@ -1,61 +1,21 @@
 package io.kubestate.expr;
 
+import static io.kubestate.expr.Collected.NOW;
+import static io.kubestate.expr.Collected.collect;
+import static io.kubestate.expr.Collected.yaml;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.tuple;
 
-import io.kubestate.config.ConfigLoader;
-import io.kubestate.config.Problems;
-import java.time.Instant;
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /** Families evaluated on objects, read back as the samples a user would see. */
 class FamilyEvaluationTest {
-  private static final Instant NOW = Instant.parse("2026-08-24T12:00:00Z");
 
-  record Sample(String family, Map<String, String> attributes, double value) {}
 
-  static final class Collected implements SampleSink {
-    final List<Sample> samples = new ArrayList<>();
-    final List<String> problems = new ArrayList<>();
 
-    @Override
-    public void sample(CompiledFamily family, String[] values, String[] extra, double value) {
-      Map<String, String> attrs = new LinkedHashMap<>();
-      for (int i = 0; extra != null && i < extra.length; i += 2) {
-        attrs.put(extra[i], extra[i + 1]);
-      }
-      List<String> keys = family.attributeKeys();
-      for (int i = 0; i < values.length; i++) {
-        if (values[i] != null) {
-          attrs.put(keys.get(i), values[i]);
-        }
-      }
-      samples.add(new Sample(family.name(), attrs, value));
-    }
 
-    @Override
-    public void problem(CompiledFamily family, String reason, String message) {
-      problems.add(family.name() + ":" + reason);
-    }
-  }
-
-  static Collected collect(String config, List<Map<String, Object>> objects) {
-    Problems problems = new Problems();
-    CompiledConfig compiled = Compiler.compile(ConfigLoader.parse("test.yaml", config, problems));
-    assertThat(problems.list()).isEmpty();
-    Collected out = new Collected();
-    compiled.kinds().get(0).collect(objects, NOW, out);
-    return out;
-  }
-
-  @SuppressWarnings("unchecked")
-  static Map<String, Object> yaml(String text) {
-    return (Map<String, Object>) io.kubestate.config.YamlReader.readAll("object", text).get(0).toPlain();
-  }
 
   private static final String GATEWAY = """
       apiVersion: gateway.networking.k8s.io/v1
@@ -89,7 +49,7 @@ class FamilyEvaluationTest {
                 value: {path: status, map: {"True": 1}, default: 0}
         """, List.of(yaml(GATEWAY)));
     assertThat(c.samples).extracting(s -> s.attributes().get("listener_name"), s -> s.attributes().get("type"),
-            Sample::value)
+            Collected.Sample::value)
         .containsExactly(tuple("http", "Accepted", 1.0), tuple("http", "Programmed", 0.0),
             tuple("https", "Accepted", 1.0));
     assertThat(c.samples).allSatisfy(s -> assertThat(s.attributes())
@@ -113,11 +73,11 @@ class FamilyEvaluationTest {
                 value: status.server
         """;
     Collected c = collect(config, List.of(yaml("{status: {server: Running}}")));
-    assertThat(c.samples).extracting(s -> s.attributes().get("status"), Sample::value)
+    assertThat(c.samples).extracting(s -> s.attributes().get("status"), Collected.Sample::value)
         .containsExactly(tuple("Unknown", 0.0), tuple("Pending", 0.0), tuple("Running", 1.0), tuple("Available", 0.0));
 
     Collected odd = collect(config, List.of(yaml("{status: {server: Exploded}}")));
-    assertThat(odd.samples).extracting(Sample::value).containsOnly(0.0);
+    assertThat(odd.samples).extracting(Collected.Sample::value).containsOnly(0.0);
     assertThat(odd.problems).containsExactly("argocd.server.status:unexpected_state");
   }
 
@@ -144,10 +104,10 @@ class FamilyEvaluationTest {
             yaml("{metadata: {namespace: a, name: r2}, status: {children: 3, conditions: [{type: Succeeded, status: 'True'}]}}"),
             yaml("{metadata: {namespace: b, name: r3}}")));
     assertThat(c.samples).filteredOn(s -> s.family().equals("runs"))
-        .extracting(s -> s.attributes().get("ns"), s -> s.attributes().get("status"), Sample::value)
+        .extracting(s -> s.attributes().get("ns"), s -> s.attributes().get("status"), Collected.Sample::value)
         .containsExactlyInAnyOrder(tuple("a", "True", 2.0), tuple("b", "Unknown", 1.0));
     assertThat(c.samples).filteredOn(s -> s.family().equals("children"))
-        .extracting(s -> s.attributes(), Sample::value)
+        .extracting(s -> s.attributes(), Collected.Sample::value)
         .containsExactlyInAnyOrder(tuple(Map.of("ns", "a"), 5.0), tuple(Map.of("ns", "b"), 0.0));
   }
 
@@ -170,7 +130,7 @@ class FamilyEvaluationTest {
             yaml("{metadata: {name: waiting, creationTimestamp: '2026-08-24T11:00:00Z'}}"),
             yaml("{metadata: {name: admitted, creationTimestamp: '2026-08-24T11:00:00Z'}, "
                 + "status: {conditions: [{type: QuotaReserved, status: 'True'}]}}")));
-    assertThat(c.samples).extracting(s -> s.attributes().get("name"), Sample::value)
+    assertThat(c.samples).extracting(s -> s.attributes().get("name"), Collected.Sample::value)
         .containsExactly(tuple("waiting", 3600.0));
   }
 
@@ -189,7 +149,7 @@ class FamilyEvaluationTest {
                 attributes: {pool: "@key"}
                 value: ready
         """, List.of(yaml("{status: {pools: {a: {ready: 1}, b: {ready: 4}}}}")));
-    assertThat(c.samples).extracting(s -> s.attributes().get("pool"), Sample::value)
+    assertThat(c.samples).extracting(s -> s.attributes().get("pool"), Collected.Sample::value)
         .containsExactly(tuple("a", 1.0), tuple("b", 4.0));
   }
 
@@ -213,7 +173,7 @@ class FamilyEvaluationTest {
             yaml("{metadata: {name: good}, spec: {replicas: 3, owner: me}}"),
             yaml("{metadata: {name: bad}, spec: {replicas: lots, owner: {nested: map}}}"),
             yaml("{metadata: {name: odd}, spec: [1, 2]}")));
-    assertThat(c.samples).extracting(Sample::family, s -> s.attributes().get("name"))
+    assertThat(c.samples).extracting(Collected.Sample::family, s -> s.attributes().get("name"))
         .containsExactlyInAnyOrder(tuple("thing.replicas", "good"), tuple("thing.info", "good"),
             tuple("thing.info", "odd"));
     assertThat(c.problems).containsExactlyInAnyOrder("thing.replicas:not_a_number", "thing.info:not_a_scalar");
@@ -240,7 +200,7 @@ class FamilyEvaluationTest {
               labels: {team: edge, app.kubernetes.io/name: envoy}
               annotations: {owner: alice, nested: {a: b}}
             """)));
-    assertThat(c.samples).singleElement().extracting(Sample::attributes).isEqualTo(Map.of(
+    assertThat(c.samples).singleElement().extracting(Collected.Sample::attributes).isEqualTo(Map.of(
         "name", "gw", "label_team", "fixed", "label_app.kubernetes.io/name", "envoy", "owner", "alice"));
   }
 
@@ -257,7 +217,7 @@ class FamilyEvaluationTest {
                 type: gauge
                 value: {path: status.server, map: {Unknown: 0, Pending: 1, Running: 2, Available: 3}, unmapped: 0}
         """, List.of(yaml("{status: {server: Available}}"), yaml("{status: {server: Exploding}}"), yaml("{}")));
-    assertThat(c.samples).extracting(Sample::value).containsExactly(3.0, 0.0);
+    assertThat(c.samples).extracting(Collected.Sample::value).containsExactly(3.0, 0.0);
     assertThat(c.problems).containsExactly("argocd.server.status:unexpected_value");
   }
 }
