@@ -5,7 +5,6 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.kubestate.demo.DemoCluster;
 import io.kubestate.expr.CompiledConfig;
-import io.kubestate.expr.KindMetrics;
 import io.kubestate.expr.WatchTarget;
 import io.kubestate.server.HealthServer;
 import io.kubestate.server.SelfTelemetry;
@@ -191,7 +190,7 @@ final class RunCommand implements Callable<Integer> {
       logger.info(sharding + (autoShard ? ", the ordinal of pod " + System.getenv("POD_NAME") : "")
           + ": exporting the objects whose UID hashes to it; like every shard, listing and watching all objects");
     }
-    InformerSource source = InformerSource.start(client, targets(compiled), namespaces, sharding);
+    InformerSource source = InformerSource.start(client, compiled, namespaces, sharding);
     resources.push(source);
     self.source(() -> source);
     Meter stateMeter = telemetry.meter(StateMetrics.SCOPE, Version.current());
@@ -200,7 +199,7 @@ final class RunCommand implements Callable<Integer> {
     resources.push(() -> metrics.close());
     ConfigReloader reloader = new ConfigReloader(config.presets, config.configs, next -> {
       synchronized (swapLock) {
-        source.replaceTargets(targets(next));
+        source.replaceTargets(next);
         StateMetrics old = metrics;
         metrics = StateMetrics.register(stateMeter, next, source, Clock.systemUTC(), telemetry.cardinalityLimit(),
             maxAttributeLength, self.stats());
@@ -216,10 +215,6 @@ final class RunCommand implements Callable<Integer> {
             + "health on :%d/healthz and /readyz%s", Version.current(), compiled.kinds().size(),
         compiled.familyCount(), telemetry.prometheusHost(), telemetry.prometheusPort(), health.port(),
         telemetry.pushExporters().isEmpty() ? "" : "; pushing with " + telemetry.pushExporters()));
-  }
-
-  private static List<WatchTarget> targets(CompiledConfig compiled) {
-    return compiled.kinds().stream().map(KindMetrics::target).toList();
   }
 
   /** SIGTERM is how Kubernetes stops a pod: stop cleanly (a last OTLP export included) and exit 0. */

@@ -29,6 +29,14 @@ public final class CompiledFamily {
     boolean test(Scope scope);
   }
 
+  /** A condition on the value at one path, which the projection must keep. */
+  record PathCondition(Path path, Predicate condition) implements Predicate {
+    @Override
+    public boolean test(Scope scope) {
+      return condition.test(scope);
+    }
+  }
+
   CompiledFamily(String name, FamilyType type, String description, String unit, Position position,
       List<String> attributeKeys, List<Expression> attributeValues, List<Path> spreadPaths,
       List<String> spreadPrefixes, List<Path> each,
@@ -87,13 +95,40 @@ public final class CompiledFamily {
     return type != FamilyType.GAUGE || aggregate != null;
   }
 
-  /** Evaluates this family on the object the scope was reset to. */
   /** Evaluates this family by kube-state-metrics' rules instead of the native ones. */
   CompiledFamily withCompat(KsmFamily rules) {
     this.compat = rules;
     return this;
   }
 
+  /** Tells the projection what this family reads. */
+  void project(Projection.Builder b) {
+    b.family();
+    if (compat != null) {
+      // kube-state-metrics paths and wildcards may read any part of the object.
+      b.everything();
+      return;
+    }
+    for (Path p : each) {
+      b.iterate(p);
+    }
+    for (Expression e : attributeValues) {
+      b.read(e);
+    }
+    for (Path p : spreadPaths) {
+      b.read(p);
+    }
+    for (Predicate p : when) {
+      if (p instanceof PathCondition c) {
+        b.read(c.path());
+      } else {
+        b.everything();
+      }
+    }
+    b.read(value);
+  }
+
+  /** Evaluates this family on the object the scope was reset to. */
   public void evaluate(Scope scope, SampleSink sink) {
     try {
       if (compat != null) {

@@ -178,7 +178,7 @@ public final class Compiler {
       }
       Path p = path(c.path(), c.position(), depth);
       if (p != null) {
-        when.add(predicate(p, c));
+        when.add(new CompiledFamily.PathCondition(p, predicate(p, c)));
       }
     }
     Expression value = f.value() == null ? null : expression(f.value(), depth);

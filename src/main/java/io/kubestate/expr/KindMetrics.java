@@ -5,6 +5,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
+import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -13,6 +14,8 @@ import java.util.Map;
  * every family, which is the cost model of a collection: one pass per kind.
  */
 public final class KindMetrics {
+  private static final Entry[] NONE = new Entry[0];
+
   private final WatchTarget target;
   private final List<CompiledFamily> families;
 
@@ -31,15 +34,7 @@ public final class KindMetrics {
 
   /** Evaluates every family on every object; samples of aggregated families are folded first. */
   public void collect(Iterable<? extends Map<String, Object>> objects, Instant now, SampleSink sink) {
-    Map<CompiledFamily, Accumulator> accumulators = new HashMap<>();
-    List<CompiledFamily> direct = new ArrayList<>();
-    for (CompiledFamily f : families) {
-      if (f.aggregate() != null) {
-        accumulators.put(f, new Accumulator(f.aggregate()));
-      } else {
-        direct.add(f);
-      }
-    }
+    Map<CompiledFamily, Accumulator> accumulators = accumulators();
     SampleSink folding = new SampleSink() {
       @Override
       public void sample(CompiledFamily family, String[] attributeValues, String[] extra, double value) {
@@ -65,22 +60,268 @@ public final class KindMetrics {
     accumulators.forEach((family, acc) -> acc.flush(family, sink));
   }
 
+  /**
+   * As {@link #collect(Iterable, Instant, SampleSink)}, producing the same samples and problems in
+   * the same order, but a family whose evaluation of an object did not read the clock is not
+   * evaluated again while that object is the same map: what it produced is replayed from
+   * {@code memo}. Sources replace an object's map when the object changes (the informer cache
+   * converts every event into a new map), so identity stands for "unchanged". Samples reach the
+   * sink as {@link Sample}s that keep the sink's {@link Sample#attachment} for as long as the
+   * sample is the same.
+   */
+  public void collect(Iterable<? extends Map<String, Object>> objects, Instant now, Memo memo, MemoSink sink) {
+    synchronized (memo) {
+      memo.collect(this, objects, now, sink);
+    }
+  }
+
+  /** Memory of one caller's collections, for {@link #collect(Iterable, Instant, Memo, MemoSink)}. */
+  public Memo newMemo() {
+    return new Memo();
+  }
+
+  private Map<CompiledFamily, Accumulator> accumulators() {
+    Map<CompiledFamily, Accumulator> accumulators = new HashMap<>();
+    for (CompiledFamily f : families) {
+      if (f.aggregate() != null) {
+        accumulators.put(f, new Accumulator(f.aggregate()));
+      }
+    }
+    return accumulators;
+  }
+
+  /** Receives the samples of a memoized collection; problems and folded samples arrive as for a {@link SampleSink}. */
+  public interface MemoSink extends SampleSink {
+    void sample(Sample sample);
+  }
+
+  /** One sample with its attribute values as they were produced (copied, so never reused by the producer). */
+  public static final class Sample extends Entry {
+    private final String[] values;
+    private final String[] extra;
+    private final double value;
+    /** The sink's own prepared form of this sample's attributes; kept while the sample stays the same. */
+    public Object attachment;
+
+    Sample(CompiledFamily family, String[] values, String[] extra, double value) {
+      super(family);
+      this.values = values;
+      this.extra = extra;
+      this.value = value;
+    }
+
+    public CompiledFamily family() {
+      return family;
+    }
+
+    /** Follows {@link CompiledFamily#attributeKeys()}; null entries are absent attributes. */
+    public String[] values() {
+      return values;
+    }
+
+    /** Key, value, key, value...; null when there are none. */
+    public String[] extra() {
+      return extra;
+    }
+
+    public double value() {
+      return value;
+    }
+
+    boolean sameAttributes(Sample other) {
+      return other.family == family && Arrays.equals(other.values, values) && Arrays.equals(other.extra, extra);
+    }
+  }
+
+  /** A sample or a problem, in the order a family produced them. */
+  abstract static class Entry {
+    final CompiledFamily family;
+
+    Entry(CompiledFamily family) {
+      this.family = family;
+    }
+  }
+
+  private static final class Problem extends Entry {
+    final String reason;
+    final String message;
+
+    Problem(CompiledFamily family, String reason, String message) {
+      super(family);
+      this.reason = reason;
+      this.message = message;
+    }
+  }
+
+  /** What the families of one kind produced per object at the last collection. */
+  public static final class Memo {
+    /** Per object, per family (in {@link #families} order): its entries, or null when it read the clock. */
+    private IdentityHashMap<Map<String, Object>, Entry[][]> previous = new IdentityHashMap<>();
+    private IdentityHashMap<Map<String, Object>, Entry[][]> next = new IdentityHashMap<>();
+    private final Recorder recorder = new Recorder();
+    private final Scope scope = new Scope();
+
+    private Memo() {}
+
+    private void collect(KindMetrics kind, Iterable<? extends Map<String, Object>> objects, Instant now,
+        MemoSink sink) {
+      List<CompiledFamily> families = kind.families;
+      Map<CompiledFamily, Accumulator> accumulators = kind.accumulators();
+      Recorder rec = recorder;
+      rec.accumulators = accumulators;
+      rec.sink = sink;
+      try {
+        for (Map<String, Object> object : objects) {
+          Entry[][] before = previous.get(object);
+          Entry[][] after = new Entry[families.size()][];
+          for (int i = 0; i < after.length; i++) {
+            Entry[] kept = before == null ? null : before[i];
+            if (kept != null && kept.length > 0 && kept[0] instanceof Clocked) {
+              kept = ((Clocked) kept[0]).entries;
+            } else if (kept != null) {
+              replay(kept, rec);
+              after[i] = kept;
+              continue;
+            }
+            CompiledFamily f = families.get(i);
+            rec.start(kept);
+            scope.reset(object, now).takeClockRead();
+            f.evaluate(scope, rec);
+            Entry[] made = rec.finish();
+            // Results that depend on the clock are kept only for their attachments.
+            after[i] = scope.takeClockRead() ? new Entry[] {new Clocked(f, made)} : made;
+          }
+          next.put(object, after);
+        }
+      } finally {
+        IdentityHashMap<Map<String, Object>, Entry[][]> swap = previous;
+        previous = next;
+        next = swap;
+        next.clear();
+        rec.accumulators = null;
+        rec.sink = null;
+        scope.reset(null, now);
+      }
+      accumulators.forEach((family, acc) -> acc.flush(family, sink));
+    }
+
+    private static void replay(Entry[] entries, Recorder rec) {
+      for (Entry e : entries) {
+        if (e instanceof Sample s) {
+          rec.deliver(s);
+        } else {
+          Problem p = (Problem) e;
+          rec.sink.problem(p.family, p.reason, p.message);
+        }
+      }
+    }
+  }
+
+  /** Stands for a family result that read the clock: evaluated again every time, its entries kept for reuse. */
+  private static final class Clocked extends Entry {
+    final Entry[] entries;
+
+    Clocked(CompiledFamily family, Entry[] entries) {
+      super(family);
+      this.entries = entries;
+    }
+  }
+
+  /** Records what a family produces for one object while passing it on. */
+  private static final class Recorder implements SampleSink {
+    Map<CompiledFamily, Accumulator> accumulators;
+    MemoSink sink;
+    private Entry[] earlier;
+    private final List<Entry> entries = new ArrayList<>();
+
+    void start(Entry[] earlier) {
+      this.earlier = earlier;
+      entries.clear();
+    }
+
+    Entry[] finish() {
+      Entry[] out = entries.isEmpty() ? NONE : entries.toArray(NONE);
+      entries.clear();
+      earlier = null;
+      return out;
+    }
+
+    @Override
+    public void sample(CompiledFamily family, String[] attributeValues, String[] extra, double value) {
+      Sample s = new Sample(family, attributeValues.clone(), extra == null ? null : extra.clone(), value);
+      int at = entries.size();
+      if (earlier != null && at < earlier.length && earlier[at] instanceof Sample old && old.sameAttributes(s)) {
+        s.attachment = old.attachment;
+      }
+      entries.add(s);
+      deliver(s);
+    }
+
+    void deliver(Sample s) {
+      Accumulator acc = accumulators.get(s.family);
+      if (acc == null) {
+        sink.sample(s);
+      } else {
+        acc.add(s.values, s.value);
+      }
+    }
+
+    @Override
+    public void problem(CompiledFamily family, String reason, String message) {
+      entries.add(new Problem(family, reason, message));
+      sink.problem(family, reason, message);
+    }
+  }
+
   /** Count or sum per distinct attribute tuple. */
   private static final class Accumulator {
     private final Aggregation.Function function;
-    private final Map<List<String>, double[]> totals = new HashMap<>();
+    private final Map<Tuple, double[]> totals = new HashMap<>();
+    /** Looks a tuple up without copying it; only a tuple seen for the first time is copied. */
+    private final Tuple probe = new Tuple(null);
 
     Accumulator(Aggregation.Function function) {
       this.function = function;
     }
 
     void add(String[] attributeValues, double value) {
-      double[] total = totals.computeIfAbsent(Arrays.asList(attributeValues.clone()), k -> new double[1]);
+      probe.set(attributeValues);
+      double[] total = totals.get(probe);
+      if (total == null) {
+        total = new double[1];
+        totals.put(new Tuple(attributeValues.clone()), total);
+      }
+      probe.set(null);
       total[0] += function == Aggregation.Function.COUNT ? 1 : value;
     }
 
     void flush(CompiledFamily family, SampleSink sink) {
-      totals.forEach((attrs, total) -> sink.sample(family, attrs.toArray(new String[0]), null, total[0]));
+      totals.forEach((tuple, total) -> sink.sample(family, tuple.values.clone(), null, total[0]));
+    }
+  }
+
+  /** Attribute values as a map key, hashed as {@code List.hashCode} would (so iteration order is the same). */
+  private static final class Tuple {
+    private String[] values;
+    private int hash;
+
+    Tuple(String[] values) {
+      set(values);
+    }
+
+    void set(String[] v) {
+      values = v;
+      hash = Arrays.hashCode(v);
+    }
+
+    @Override
+    public int hashCode() {
+      return hash;
+    }
+
+    @Override
+    public boolean equals(Object o) {
+      return o instanceof Tuple t && Arrays.equals(values, t.values);
     }
   }
 }

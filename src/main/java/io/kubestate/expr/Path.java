@@ -108,6 +108,11 @@ public final class Path {
     return anchor;
   }
 
+  /** The steps after the anchor; not to be changed. */
+  Step[] steps() {
+    return steps;
+  }
+
   @Override
   public String toString() {
     return text;

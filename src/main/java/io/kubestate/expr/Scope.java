@@ -15,6 +15,7 @@ public final class Scope {
   private String noteReason;
   private String noteMessage;
   private CelVariables celVariables;
+  private boolean clockRead;
 
   /** Starts a new object; the scope is reused across objects to avoid allocation. */
   public Scope reset(Object root, Instant now) {
@@ -74,7 +75,15 @@ public final class Scope {
   }
 
   public Instant now() {
+    clockRead = true;
     return now;
+  }
+
+  /** Whether anything read the clock since the last call: such results cannot be reused later. */
+  boolean takeClockRead() {
+    boolean read = clockRead;
+    clockRead = false;
+    return read;
   }
 
   /** Created on first use, so that configs without CEL expressions do not pay for it. */

@@ -4,16 +4,17 @@ import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
+import io.kubestate.expr.CompiledConfig;
+import io.kubestate.expr.KindMetrics;
 import io.kubestate.expr.ObjectStore;
+import io.kubestate.expr.Projection;
 import io.kubestate.expr.WatchTarget;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
-import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -38,6 +39,7 @@ public final class InformerSource implements ObjectStore, AutoCloseable {
   private final Sharding sharding;
   private final Map<WatchTarget, KindWatch> watches = new ConcurrentHashMap<>();
   private final Map<WatchTarget, KindState> states = new ConcurrentHashMap<>();
+  private final Map<WatchTarget, Projection> projections = new ConcurrentHashMap<>();
   private final Map<WatchTarget, ScheduledFuture<?>> retries = new ConcurrentHashMap<>();
   private final List<WatchTarget> order = new java.util.concurrent.CopyOnWriteArrayList<>();
   private final ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor(r -> {
@@ -79,20 +81,58 @@ public final class InformerSource implements ObjectStore, AutoCloseable {
   }
 
   /**
-   * Watches exactly these targets from now on: kinds still needed keep their informers (no
-   * relist), new ones start, dropped ones stop and their objects are forgotten.
+   * Starts watching the kinds of a compiled config, caching of each object only what its families
+   * read ({@link Projection}); returns at once.
+   *
+   * @param namespaces the namespaces to watch; empty for all
+   */
+  public static InformerSource start(KubernetesClient client, CompiledConfig config, List<String> namespaces,
+      Sharding sharding) {
+    InformerSource source = new InformerSource(client, namespaces, sharding);
+    source.watchDefinitions();
+    source.replaceTargets(config);
+    return source;
+  }
+
+  /**
+   * Watches exactly these targets from now on, keeping whole objects: kinds still needed keep their
+   * informers (no relist), new ones start, dropped ones stop and their objects are forgotten.
    */
   public void replaceTargets(Collection<WatchTarget> targets) {
-    Set<WatchTarget> next = new HashSet<>(targets);
+    Map<WatchTarget, Projection> next = new LinkedHashMap<>();
+    targets.forEach(t -> next.put(t, Projection.whole()));
+    replace(next);
+  }
+
+  /**
+   * Watches the kinds of this config from now on, as {@link #replaceTargets(Collection)} does; a
+   * kind whose families read other fields than before is listed again, since its cache lacks them.
+   */
+  public void replaceTargets(CompiledConfig config) {
+    Map<WatchTarget, Projection> next = new LinkedHashMap<>();
+    for (KindMetrics k : config.kinds()) {
+      next.put(k.target(), Projection.of(k));
+    }
+    replace(next);
+  }
+
+  private void replace(Map<WatchTarget, Projection> next) {
+    Collection<WatchTarget> targets = next.keySet();
     scheduler.execute(() -> {
       for (WatchTarget t : List.copyOf(order)) {
-        if (!next.contains(t)) {
+        if (!next.containsKey(t)) {
           stop(t);
           order.remove(t);
           states.remove(t);
+          projections.remove(t);
+        } else if (!next.get(t).equals(projections.put(t, next.get(t))) && watches.containsKey(t)) {
+          stop(t);
+          states.put(t, KindState.WAITING);
+          resolve(t, FIRST_RETRY);
         }
       }
       for (WatchTarget t : targets) {
+        projections.put(t, next.get(t));
         if (!states.containsKey(t)) {
           order.add(t);
           states.put(t, KindState.WAITING);
@@ -177,7 +217,8 @@ public final class InformerSource implements ObjectStore, AutoCloseable {
     try {
       ResolvedKind kind = discovery.resolve(target);
       if (kind != null) {
-        KindWatch watch = new KindWatch(target, kind, sharding);
+        KindWatch watch = new KindWatch(target, kind, sharding,
+            projections.getOrDefault(target, Projection.whole()));
         try {
           watch.start(client, namespaces);
         } catch (RuntimeException e) {

@@ -10,6 +10,7 @@ import io.fabric8.kubernetes.client.dsl.Resource;
 import io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext;
 import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
+import io.kubestate.expr.Projection;
 import io.kubestate.expr.WatchTarget;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -27,6 +28,8 @@ import java.util.logging.Logger;
  */
 final class KindWatch implements AutoCloseable {
   private static final Logger logger = Logger.getLogger(KindWatch.class.getName());
+  /** Objects per list request: the informer then holds one page of whole objects at a time, not all. */
+  static final long LIST_PAGE = 500;
 
   private final WatchTarget target;
   private final ResolvedKind kind;
@@ -35,15 +38,21 @@ final class KindWatch implements AutoCloseable {
   private final Map<String, LongAdder> events = new ConcurrentHashMap<>();
   private final boolean secrets;
   private final Sharding sharding;
+  private final Projection projection;
 
   KindWatch(WatchTarget target, ResolvedKind kind) {
     this(target, kind, Sharding.NONE);
   }
 
   KindWatch(WatchTarget target, ResolvedKind kind, Sharding sharding) {
+    this(target, kind, sharding, Projection.whole());
+  }
+
+  KindWatch(WatchTarget target, ResolvedKind kind, Sharding sharding, Projection projection) {
     this.target = target;
     this.kind = kind;
     this.sharding = sharding;
+    this.projection = projection;
     this.secrets = kind.group().isEmpty() && kind.kind().equals("Secret");
   }
 
@@ -65,7 +74,10 @@ final class KindWatch implements AutoCloseable {
       if (target.labelSelector() != null) {
         scoped = scoped.withLabelSelector(target.labelSelector());
       }
-      NamespaceWatch watch = new NamespaceWatch(ns, scoped.runnableInformer(0));
+      SharedIndexInformer<GenericKubernetesResource> informer = scoped.withLimit(LIST_PAGE).runnableInformer(0);
+      // This cache holds the objects; fabric8's own store would hold a second, whole copy of each.
+      informer.itemStore(new VersionStore()).removeNamespaceIndex();
+      NamespaceWatch watch = new NamespaceWatch(ns, informer);
       watches.add(watch);
       watch.informer.addEventHandler(new Handler(client, watch));
       watch.informer.start().whenComplete((v, t) -> {
@@ -266,6 +278,7 @@ final class KindWatch implements AutoCloseable {
           map.remove("data");
           map.remove("stringData");
         }
+        map = projection.apply(map);
         if (objects.put(key(obj), map) == null) {
           watch.cached.incrementAndGet();
         }

@@ -2,12 +2,9 @@ package io.kubestate.telemetry;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
-import java.io.BufferedWriter;
 import java.io.IOException;
 import java.io.OutputStream;
-import java.io.OutputStreamWriter;
 import java.io.UncheckedIOException;
-import java.io.Writer;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.ExecutorService;
@@ -65,8 +62,8 @@ public final class PrometheusServer implements AutoCloseable {
         ex.getResponseHeaders().set("Content-Encoding", "gzip");
       }
       ex.sendResponseHeaders(200, 0);
-      OutputStream body = gzip ? new GZIPOutputStream(ex.getResponseBody(), 64 * 1024) : ex.getResponseBody();
-      try (Writer out = new BufferedWriter(new OutputStreamWriter(body, StandardCharsets.UTF_8), 64 * 1024)) {
+      // Streamed in chunks as the reader's buffer fills: a whole exposition can be 100 MB.
+      try (OutputStream out = gzip ? new GZIPOutputStream(ex.getResponseBody(), 64 * 1024) : ex.getResponseBody()) {
         reader.scrape(format, out);
       }
     } catch (IOException | RuntimeException e) {

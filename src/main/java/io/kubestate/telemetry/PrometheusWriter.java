@@ -10,9 +10,11 @@ import io.opentelemetry.sdk.metrics.data.MetricDataType;
 import io.opentelemetry.sdk.metrics.data.PointData;
 import io.opentelemetry.sdk.resources.Resource;
 import java.io.IOException;
-import java.io.Writer;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -26,12 +28,24 @@ import java.util.logging.Logger;
  * the Resource becomes {@code target_info}. No {@code otel_scope_*} labels: state families carry
  * the names users chose, and the other scopes (self-telemetry, the OTLP exporter's own counters)
  * use names of their own; a name claimed twice with two types is logged and served once.
+ *
+ * <p>Not thread-safe: the reader serializes scrapes. Everything that depends only on names (the
+ * Prometheus metric name, the label names in output order with their separators) is encoded once
+ * and kept; per point only the values are written.
  */
 final class PrometheusWriter {
   private static final Logger logger = Logger.getLogger(PrometheusWriter.class.getName());
+  /** Label layouts kept; configs produce a few per family, so this is only a bound against odd data. */
+  private static final int MAX_LAYOUTS = 4096;
 
   private final PrometheusNames names = new PrometheusNames();
   private final Set<String> conflictsLogged = ConcurrentHashMap.newKeySet();
+  private final ExpositionBuffer buf = new ExpositionBuffer(64 * 1024);
+  private final ExpositionBuffer scratch = new ExpositionBuffer(1024);
+  private final java.io.ByteArrayOutputStream scratchBytes = new java.io.ByteArrayOutputStream(1024);
+  private final Map<String, byte[]> ascii = new HashMap<>();
+  private final Map<List<String>, Layout> layouts = new HashMap<>();
+  private final Collector collector = new Collector();
 
   private enum Kind {
     GAUGE("gauge"),
@@ -45,10 +59,10 @@ final class PrometheusWriter {
     }
   }
 
-  void write(Collection<MetricData> metrics, ExpositionFormat format, boolean targetInfo, Writer out)
+  void write(Collection<MetricData> metrics, ExpositionFormat format, boolean targetInfo, OutputStream out)
       throws IOException {
     Map<String, List<MetricData>> families = new TreeMap<>();
-    Map<String, Kind> kinds = new TreeMap<>();
+    Map<String, Kind> kinds = new HashMap<>();
     Resource resource = null;
     for (MetricData m : metrics) {
       Kind kind = kind(m);
@@ -70,14 +84,19 @@ final class PrometheusWriter {
       }
       families.computeIfAbsent(name, n -> new ArrayList<>()).add(m);
     }
-    if (targetInfo && resource != null && !resource.getAttributes().isEmpty()) {
-      writeTargetInfo(resource, format, out);
-    }
-    for (Map.Entry<String, List<MetricData>> e : families.entrySet()) {
-      writeFamily(e.getKey(), kinds.get(e.getKey()), e.getValue(), format, out);
-    }
-    if (format == ExpositionFormat.OPENMETRICS) {
-      out.write("# EOF\n");
+    buf.open(out);
+    try {
+      if (targetInfo && resource != null && !resource.getAttributes().isEmpty()) {
+        writeTargetInfo(resource, format);
+      }
+      for (Map.Entry<String, List<MetricData>> e : families.entrySet()) {
+        writeFamily(e.getKey(), kinds.get(e.getKey()), e.getValue(), format);
+      }
+      if (format == ExpositionFormat.OPENMETRICS) {
+        buf.ascii("# EOF\n");
+      }
+    } finally {
+      buf.close();
     }
   }
 
@@ -98,34 +117,43 @@ final class PrometheusWriter {
     }
   }
 
-  private void writeTargetInfo(Resource resource, ExpositionFormat format, Writer out) throws IOException {
-    out.write("# HELP target_info Target metadata\n");
-    out.write(format == ExpositionFormat.OPENMETRICS ? "# TYPE target info\n" : "# TYPE target_info gauge\n");
-    out.write("target_info");
-    writeLabels(resource.getAttributes(), null, null, out);
-    out.write(" 1\n");
+  private byte[] bytes(String s) {
+    byte[] b = ascii.get(s);
+    if (b == null) {
+      b = s.getBytes(StandardCharsets.UTF_8);
+      ascii.put(s, b);
+    }
+    return b;
   }
 
-  private void writeFamily(String name, Kind kind, List<MetricData> metrics, ExpositionFormat format, Writer out)
+  private void writeTargetInfo(Resource resource, ExpositionFormat format) throws IOException {
+    buf.ascii("# HELP target_info Target metadata\n");
+    buf.ascii(format == ExpositionFormat.OPENMETRICS ? "# TYPE target info\n" : "# TYPE target_info gauge\n");
+    buf.ascii("target_info");
+    writeLabelsSorted(buf, resource.getAttributes(), null, null);
+    buf.ascii(" 1\n");
+  }
+
+  private void writeFamily(String name, Kind kind, List<MetricData> metrics, ExpositionFormat format)
       throws IOException {
     String headerName = kind == Kind.COUNTER && format == ExpositionFormat.TEXT ? name + "_total" : name;
     String help = metrics.get(0).getDescription();
-    out.write("# HELP ");
-    out.write(headerName);
-    out.write(' ');
-    writeEscaped(help, false, out);
-    out.write("\n# TYPE ");
-    out.write(headerName);
-    out.write(' ');
-    out.write(kind.word);
-    out.write('\n');
+    buf.ascii("# HELP ");
+    buf.write(bytes(headerName));
+    buf.write((byte) ' ');
+    buf.escaped(help, false);
+    buf.ascii("\n# TYPE ");
+    buf.write(bytes(headerName));
+    buf.write((byte) ' ');
+    buf.ascii(kind.word);
+    buf.write((byte) '\n');
     for (MetricData m : metrics) {
       switch (kind) {
-        case GAUGE -> writePoints(name, points(m), out);
-        case COUNTER -> writePoints(name + "_total", points(m), out);
+        case GAUGE -> writePoints(bytes(name), points(m));
+        case COUNTER -> writePoints(bytes(name + "_total"), points(m));
         case HISTOGRAM -> {
           for (HistogramPointData p : m.getHistogramData().getPoints()) {
-            writeHistogram(name, p, out);
+            writeHistogram(name, p);
           }
         }
       }
@@ -141,54 +169,123 @@ final class PrometheusWriter {
     };
   }
 
-  private void writePoints(String name, Collection<? extends PointData> points, Writer out) throws IOException {
+  private void writePoints(byte[] name, Collection<? extends PointData> points) throws IOException {
+    Layout last = null;
     for (PointData p : points) {
-      out.write(name);
-      writeLabels(p.getAttributes(), null, null, out);
-      out.write(' ');
-      if (p instanceof LongPointData l) {
-        out.write(Long.toString(l.getValue()));
+      buf.write(name);
+      Attributes attributes = p.getAttributes();
+      if (attributes instanceof SampleAttributes sample) {
+        byte[] labels = sample.labels;
+        if (labels == null) {
+          labels = render(sample);
+          sample.labels = labels;
+        }
+        buf.write(labels);
       } else {
-        writeDouble(((DoublePointData) p).getValue(), out);
+        last = writeLabels(buf, attributes, last);
       }
-      out.write('\n');
+      buf.write((byte) ' ');
+      if (p instanceof DoublePointData d) {
+        buf.number(d.getValue());
+      } else {
+        buf.decimal(((LongPointData) p).getValue());
+      }
+      buf.write((byte) '\n');
     }
   }
 
-  private void writeHistogram(String name, HistogramPointData p, Writer out) throws IOException {
+  private void writeHistogram(String name, HistogramPointData p) throws IOException {
     List<Double> bounds = p.getBoundaries();
     List<Long> counts = p.getCounts();
     long cumulative = 0;
     for (int i = 0; i < counts.size(); i++) {
       cumulative += counts.get(i);
-      out.write(name);
-      out.write("_bucket");
+      buf.ascii(name);
+      buf.ascii("_bucket");
       String le = i < bounds.size() ? formatDouble(bounds.get(i)) : "+Inf";
-      writeLabels(p.getAttributes(), "le", le, out);
-      out.write(' ');
-      out.write(Long.toString(cumulative));
-      out.write('\n');
+      writeLabelsSorted(buf, p.getAttributes(), "le", le);
+      buf.write((byte) ' ');
+      buf.decimal(cumulative);
+      buf.write((byte) '\n');
     }
-    out.write(name);
-    out.write("_sum");
-    writeLabels(p.getAttributes(), null, null, out);
-    out.write(' ');
-    writeDouble(p.getSum(), out);
-    out.write('\n');
-    out.write(name);
-    out.write("_count");
-    writeLabels(p.getAttributes(), null, null, out);
-    out.write(' ');
-    out.write(Long.toString(p.getCount()));
-    out.write('\n');
+    buf.ascii(name);
+    buf.ascii("_sum");
+    writeLabelsSorted(buf, p.getAttributes(), null, null);
+    buf.write((byte) ' ');
+    buf.ascii(formatDouble(p.getSum()));
+    buf.write((byte) '\n');
+    buf.ascii(name);
+    buf.ascii("_count");
+    writeLabelsSorted(buf, p.getAttributes(), null, null);
+    buf.write((byte) ' ');
+    buf.decimal(p.getCount());
+    buf.write((byte) '\n');
+  }
+
+  /** The label text of a state sample, kept with it for the scrapes to come. */
+  private byte[] render(SampleAttributes attributes) throws IOException {
+    scratchBytes.reset();
+    scratch.open(scratchBytes);
+    try {
+      writeLabels(scratch, attributes, null);
+    } finally {
+      scratch.close();
+    }
+    return scratchBytes.toByteArray();
   }
 
   /**
-   * Labels in attribute-key order. Two keys that sanitize to the same label name (such as
-   * {@code a.b} and {@code a_b}) are merged into one label, values joined by ';', as the
-   * specification asks.
+   * Labels ordered by label name. The points of one family nearly always carry the same keys, so the
+   * order and the encoded names are looked up once per key set ({@code last} is the previous
+   * point's) and only the values are written per point.
    */
-  private void writeLabels(Attributes attributes, String extraName, String extraValue, Writer out)
+  private Layout writeLabels(ExpositionBuffer out, Attributes attributes, Layout last) throws IOException {
+    if (attributes.isEmpty()) {
+      return last;
+    }
+    Collector c = collector;
+    c.size = 0;
+    attributes.forEach(c);
+    Layout layout = last != null && last.matches(c.keys, c.size) ? last : layout(c);
+    if (layout == null) {
+      c.clear();
+      writeLabelsSorted(out, attributes, null, null);
+      return last;
+    }
+    int[] order = layout.order;
+    byte[][] prefixes = layout.prefixes;
+    Object[] values = c.values;
+    for (int i = 0; i < order.length; i++) {
+      out.write(prefixes[i]);
+      Object v = values[order[i]];
+      out.escaped(v instanceof String s ? s : String.valueOf(v), true);
+      out.write((byte) '"');
+    }
+    out.write((byte) '}');
+    c.clear();
+    return layout;
+  }
+
+  /** The layout of this key set, or null when two keys share a label name and must be merged. */
+  private Layout layout(Collector c) {
+    List<String> keyNames = new ArrayList<>(c.size);
+    for (int i = 0; i < c.size; i++) {
+      keyNames.add(c.keys[i].getKey());
+    }
+    Layout cached = layouts.get(keyNames);
+    if (cached != null) {
+      return cached.merged ? null : cached;
+    }
+    if (layouts.size() >= MAX_LAYOUTS) {
+      layouts.clear();
+    }
+    Layout layout = new Layout(keyNames, names);
+    layouts.put(keyNames, layout);
+    return layout.merged ? null : layout;
+  }
+
+  /** The general form: also merges keys that sanitize to one label name, values joined by ';'. */
+  private void writeLabelsSorted(ExpositionBuffer out, Attributes attributes, String extraName, String extraValue)
       throws IOException {
     if (attributes.isEmpty() && extraName == null) {
       return;
@@ -199,35 +296,85 @@ final class PrometheusWriter {
     if (extraName != null) {
       labels.put(extraName, extraValue);
     }
-    out.write('{');
+    out.write((byte) '{');
     boolean first = true;
     for (Map.Entry<String, String> e : labels.entrySet()) {
       if (!first) {
-        out.write(',');
+        out.write((byte) ',');
       }
       first = false;
-      out.write(e.getKey());
-      out.write("=\"");
-      writeEscaped(e.getValue(), true, out);
-      out.write('"');
+      out.ascii(e.getKey());
+      out.ascii("=\"");
+      out.escaped(e.getValue(), true);
+      out.write((byte) '"');
     }
-    out.write('}');
+    out.write((byte) '}');
   }
 
-  private static void writeEscaped(String s, boolean quote, Writer out) throws IOException {
-    for (int i = 0; i < s.length(); i++) {
-      char c = s.charAt(i);
-      switch (c) {
-        case '\\' -> out.write("\\\\");
-        case '\n' -> out.write("\\n");
-        case '"' -> out.write(quote ? "\\\"" : "\"");
-        default -> out.write(c);
+  /** Gathers one point's attributes (in key order) without a lambda or map per point. */
+  private static final class Collector implements java.util.function.BiConsumer<AttributeKey<?>, Object> {
+    AttributeKey<?>[] keys = new AttributeKey<?>[16];
+    Object[] values = new Object[16];
+    int size;
+
+    @Override
+    public void accept(AttributeKey<?> key, Object value) {
+      if (size == keys.length) {
+        keys = java.util.Arrays.copyOf(keys, size * 2);
+        values = java.util.Arrays.copyOf(values, size * 2);
       }
+      keys[size] = key;
+      values[size] = value;
+      size++;
+    }
+
+    void clear() {
+      java.util.Arrays.fill(values, 0, size, null);
+      java.util.Arrays.fill(keys, 0, size, null);
+      size = 0;
     }
   }
 
-  private static void writeDouble(double d, Writer out) throws IOException {
-    out.write(formatDouble(d));
+  /** For one key set: the order of its labels by label name, and each label's encoded {@code ,name="}. */
+  private static final class Layout {
+    final String[] keyNames;
+    final int[] order;
+    final byte[][] prefixes;
+    final boolean merged;
+
+    Layout(List<String> keys, PrometheusNames names) {
+      keyNames = keys.toArray(new String[0]);
+      String[] labels = new String[keyNames.length];
+      Integer[] idx = new Integer[keyNames.length];
+      for (int i = 0; i < keyNames.length; i++) {
+        labels[i] = names.label(keyNames[i]);
+        idx[i] = i;
+      }
+      java.util.Arrays.sort(idx, (a, b) -> labels[a].compareTo(labels[b]));
+      boolean dup = false;
+      order = new int[idx.length];
+      prefixes = new byte[idx.length][];
+      for (int i = 0; i < idx.length; i++) {
+        order[i] = idx[i];
+        dup |= i > 0 && labels[idx[i]].equals(labels[idx[i - 1]]);
+        prefixes[i] = ((i == 0 ? "{" : ",") + labels[idx[i]] + "=\"").getBytes(StandardCharsets.UTF_8);
+      }
+      merged = dup;
+    }
+
+    boolean matches(AttributeKey<?>[] keys, int size) {
+      if (size != keyNames.length) {
+        return false;
+      }
+      for (int i = 0; i < size; i++) {
+        // Key names are usually the same instances (interned literals, cached keys).
+        String k = keys[i].getKey();
+        if (k != keyNames[i] && !k.equals(keyNames[i])) {
+          return false;
+        }
+      }
+      return true;
+    }
   }
 
   /** Integral values without a fraction, as kube-state-metrics prints them; others in Java's shortest form. */

@@ -4,7 +4,6 @@ import io.kubestate.expr.CompiledConfig;
 import io.kubestate.expr.CompiledFamily;
 import io.kubestate.expr.KindMetrics;
 import io.kubestate.expr.ObjectStore;
-import io.kubestate.expr.SampleSink;
 import io.opentelemetry.api.common.AttributeKey;
 import io.opentelemetry.api.common.Attributes;
 import io.opentelemetry.api.common.AttributesBuilder;
@@ -85,10 +84,12 @@ public final class StateMetrics implements AutoCloseable {
       bindings.put(f, b);
       observers.add(b.measurement);
     }
+    KindMetrics.Memo memo = kind.newMemo();
+    Sink sink = new Sink(bindings);
     Runnable collect = () -> {
       long start = System.nanoTime();
       bindings.values().forEach(b -> b.count = 0);
-      kind.collect(store.objects(kind.target()), clock.instant(), new Sink(bindings));
+      kind.collect(store.objects(kind.target()), clock.instant(), memo, sink);
       bindings.values().forEach(this::checkCardinality);
       stats.duration((System.nanoTime() - start) / 1e9);
     };
@@ -137,29 +138,59 @@ public final class StateMetrics implements AutoCloseable {
     }
   }
 
-  private final class Sink implements SampleSink {
+  /**
+   * Records samples; the attributes of a sample that stays the same from one collection to the
+   * next are built once and handed to the SDK as the same instance, which its storage then finds
+   * by identity.
+   */
+  private final class Sink implements KindMetrics.MemoSink {
     private final Map<CompiledFamily, Binding> bindings;
+    private int truncated;
 
     Sink(Map<CompiledFamily, Binding> bindings) {
       this.bindings = bindings;
     }
 
     @Override
+    public void sample(KindMetrics.Sample sample) {
+      Binding b = bindings.get(sample.family());
+      SampleAttributes a = sample.attachment instanceof SampleAttributes ready ? ready : null;
+      if (a == null) {
+        a = prepare(b, sample.values(), sample.extra());
+        sample.attachment = a;
+      }
+      for (int i = 0; i < a.truncated; i++) {
+        stats.truncated(b.family.name());
+      }
+      b.count++;
+      b.measurement.record(sample.value(), a);
+    }
+
+    @Override
     public void sample(CompiledFamily family, String[] values, String[] extra, double value) {
       Binding b = bindings.get(family);
+      SampleAttributes a = prepare(b, values, extra);
+      for (int i = 0; i < a.truncated; i++) {
+        stats.truncated(family.name());
+      }
+      b.count++;
+      b.measurement.record(value, a);
+    }
+
+    private SampleAttributes prepare(Binding b, String[] values, String[] extra) {
+      truncated = 0;
       AttributesBuilder attrs = Attributes.builder();
       if (extra != null) {
         for (int i = 0; i < extra.length; i += 2) {
-          attrs.put(extra[i], bounded(family, extra[i + 1]));
+          attrs.put(extra[i], bounded(extra[i + 1]));
         }
       }
       for (int i = 0; i < values.length; i++) {
         if (values[i] != null) {
-          attrs.put(b.keys[i], bounded(family, values[i]));
+          attrs.put(b.keys[i], bounded(values[i]));
         }
       }
-      b.count++;
-      b.measurement.record(value, attrs.build());
+      return new SampleAttributes(attrs.build(), truncated);
     }
 
     @Override
@@ -168,11 +199,11 @@ public final class StateMetrics implements AutoCloseable {
       problemLog.report(family, reason, message);
     }
 
-    private String bounded(CompiledFamily family, String value) {
+    private String bounded(String value) {
       if (value.length() <= maxAttributeLength) {
         return value;
       }
-      stats.truncated(family.name());
+      truncated++;
       return value.substring(0, maxAttributeLength);
     }
   }

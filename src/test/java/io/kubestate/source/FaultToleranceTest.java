@@ -79,7 +79,7 @@ class FaultToleranceTest {
   void forbiddenAtTheFirstListIsSaidOnceAndRecoversWhenGranted() {
     Crds.installTekton(client);
     createRun("r1");
-    server.expect().get().withPath("/apis/tekton.dev/v1/pipelineruns?resourceVersion=0")
+    server.expect().get().withPath("/apis/tekton.dev/v1/pipelineruns?limit=500")
         .andReturn(403, new StatusBuilder().withCode(403).withReason("Forbidden").build()).times(3);
 
     source = InformerSource.start(client, List.of(RUNS, TASKS), List.of());

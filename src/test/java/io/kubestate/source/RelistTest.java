@@ -93,13 +93,13 @@ class RelistTest {
 
   @Test
   void goneWatchRelistsAndShowsWhatChangedMeanwhile() {
-    server.expect().get().withPath(PATH + "?resourceVersion=0")
+    server.expect().get().withPath(PATH + "?limit=500")
         .andReturn(200, list("10", run("a", "Running", "5"), run("b", "Running", "6"))).once();
     server.expect().get().withPath(watch("10")).andUpgradeToWebSocket().open().waitFor(500)
         .andEmit(new WatchEvent(new StatusBuilder().withCode(410).withReason("Expired")
             .withMessage("too old resource version").build(), "ERROR"))
         .done().once();
-    server.expect().get().withPath(PATH).andReturn(200, list("20", run("b", "Failed", "19"))).once();
+    server.expect().get().withPath(PATH + "?limit=500").andReturn(200, list("20", run("b", "Failed", "19"))).once();
     server.expect().get().withPath(watch("20")).andUpgradeToWebSocket().open().waitFor(2_000)
         .andEmit(new WatchEvent(run("b", "Failed", "19"), "MODIFIED")).done().always();
 
@@ -110,12 +110,12 @@ class RelistTest {
 
   @Test
   void forbiddenAfterSyncMarksTheKindDownAndKeepsTheLastObjects() {
-    server.expect().get().withPath(PATH + "?resourceVersion=0")
+    server.expect().get().withPath(PATH + "?limit=500")
         .andReturn(200, list("10", run("a", "Running", "5"))).once();
     server.expect().get().withPath(watch("10")).andUpgradeToWebSocket().open().waitFor(300)
         .andEmit(new WatchEvent(new StatusBuilder().withCode(410).withReason("Expired").build(), "ERROR"))
         .done().once();
-    server.expect().get().withPath(PATH).andReturn(403, new StatusBuilder().withCode(403).withReason("Forbidden")
+    server.expect().get().withPath(PATH + "?limit=500").andReturn(403, new StatusBuilder().withCode(403).withReason("Forbidden")
         .withMessage("pipelineruns.tekton.dev is forbidden: User \"system:serviceaccount:mon:kso\" cannot list"
             + " resource \"pipelineruns\"").build()).always();
 

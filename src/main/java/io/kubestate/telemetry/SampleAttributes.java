@@ -1,0 +1,76 @@
+package io.kubestate.telemetry;
+
+import io.opentelemetry.api.common.AttributeKey;
+import io.opentelemetry.api.common.Attributes;
+import io.opentelemetry.api.common.AttributesBuilder;
+import java.util.Map;
+import java.util.function.BiConsumer;
+
+/**
+ * The attributes of one state sample, built once while the sample stays the same and handed to
+ * the SDK as the same instance at every collection. The SDK keeps that instance as the series key
+ * and puts it on the series' points, so the Prometheus writer finds here the label text it
+ * rendered for the series at an earlier scrape instead of sanitizing, sorting and escaping the
+ * labels again for every point. Everything else is the wrapped attributes'.
+ */
+final class SampleAttributes implements Attributes {
+  private final Attributes attributes;
+  /** Kept here: the SDK hashes these attributes at every collection, and the wrapped ones live elsewhere in memory. */
+  private final int hash;
+  /** Values cut to the attribute length limit to build these attributes, counted at every collection. */
+  final int truncated;
+  /** {@code {name="value",...}} as the Prometheus writer renders these attributes; null until it does. */
+  byte[] labels;
+
+  SampleAttributes(Attributes attributes, int truncated) {
+    this.attributes = attributes;
+    this.hash = attributes.hashCode();
+    this.truncated = truncated;
+  }
+
+  @Override
+  public <T> T get(AttributeKey<T> key) {
+    return attributes.get(key);
+  }
+
+  @Override
+  public void forEach(BiConsumer<? super AttributeKey<?>, ? super Object> consumer) {
+    attributes.forEach(consumer);
+  }
+
+  @Override
+  public int size() {
+    return attributes.size();
+  }
+
+  @Override
+  public boolean isEmpty() {
+    return attributes.isEmpty();
+  }
+
+  @Override
+  public Map<AttributeKey<?>, Object> asMap() {
+    return attributes.asMap();
+  }
+
+  @Override
+  public AttributesBuilder toBuilder() {
+    return attributes.toBuilder();
+  }
+
+  /** Equal to the same attributes of another sample; never to other kinds of attributes, so that equality stays symmetric. */
+  @Override
+  public boolean equals(Object o) {
+    return o == this || o instanceof SampleAttributes s && s.hash == hash && attributes.equals(s.attributes);
+  }
+
+  @Override
+  public int hashCode() {
+    return hash;
+  }
+
+  @Override
+  public String toString() {
+    return attributes.toString();
+  }
+}

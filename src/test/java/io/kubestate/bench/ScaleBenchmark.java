@@ -1,0 +1,778 @@
+package io.kubestate.bench;
+
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.server.mock.KubernetesCrudDispatcher;
+import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
+import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
+import io.fabric8.mockwebserver.Context;
+import io.fabric8.mockwebserver.MockWebServer;
+import io.kubestate.config.ConfigLoader;
+import io.kubestate.expr.CompiledConfig;
+import io.kubestate.expr.Compiler;
+import io.kubestate.expr.KindMetrics;
+import io.kubestate.expr.ObjectStore;
+import io.kubestate.expr.Projection;
+import io.kubestate.expr.WatchTarget;
+import io.kubestate.source.FileSource;
+import io.kubestate.source.InformerSource;
+import io.kubestate.source.Sharding;
+import io.kubestate.telemetry.ExpositionFormat;
+import io.kubestate.telemetry.PrometheusReader;
+import io.kubestate.telemetry.PrometheusServer;
+import io.kubestate.telemetry.StateMetrics;
+import io.kubestate.testing.Crds;
+import io.opentelemetry.api.common.AttributeKey;
+import io.opentelemetry.api.common.Attributes;
+import io.opentelemetry.exporter.otlp.http.metrics.OtlpHttpMetricExporter;
+import io.opentelemetry.exporter.prometheus.PrometheusMetricReader;
+import io.opentelemetry.sdk.metrics.SdkMeterProvider;
+import io.opentelemetry.sdk.metrics.export.PeriodicMetricReader;
+import io.opentelemetry.sdk.resources.Resource;
+import io.prometheus.metrics.config.EscapingScheme;
+import io.prometheus.metrics.expositionformats.PrometheusTextFormatWriter;
+import io.prometheus.metrics.model.snapshots.MetricSnapshots;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.lang.management.ManagementFactory;
+import java.lang.management.MemoryPoolMXBean;
+import java.lang.management.MemoryType;
+import java.net.HttpURLConnection;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.net.URL;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+import java.util.stream.Stream;
+
+/**
+ * Scale figures for the state-metrics pipeline, printed, never asserted: a program to run by hand
+ * on a quiet machine and compare across versions (its last lines are {@code key=value}).
+ *
+ * <p>It builds its objects in memory from the example objects under {@code src/test/resources},
+ * varied in name, namespace, uid and times, and measures, per scenario: series and exposition
+ * bytes; scrapes of our Prometheus endpoint over HTTP; the floor (the same bytes written from
+ * pre-built strings); the stock OpenTelemetry Prometheus exporter on the same SDK and callbacks;
+ * OTLP collection plus export into a local receiver. Then the retained heap of the informer-side
+ * cache, an initial sync through fabric8's API mock server, and the delay from a status change in
+ * the API to the new value at the endpoint.
+ *
+ * <p>Options (one string, whitespace separated): {@code sizes=10000,100000} PipelineRuns;
+ * {@code gateways=10000} {@code routes=20000}; {@code scrapes=7}; {@code heap=100000} objects for
+ * the cache measurement; {@code mock=5000} objects for the API mock server (0 skips it; its CRUD
+ * store costs time per request in proportion to what it holds, so creating many is slow);
+ * {@code only=tekton,gateway,heap,mock}; {@code readers=ours,stock,otlp}.
+ */
+public final class ScaleBenchmark {
+  private static final int LIMIT = 5_000_000;
+  private static final Clock CLOCK = Clock.fixed(Instant.parse("2026-08-24T12:00:00Z"), ZoneOffset.UTC);
+  private static final Logger quiet = Logger.getLogger("io.fabric8");
+
+  private final Map<String, String> figures = new LinkedHashMap<>();
+  private final Map<String, String> options = new HashMap<>();
+
+  public static void main(String[] args) throws Exception {
+    quiet.setLevel(Level.WARNING);
+    ScaleBenchmark b = new ScaleBenchmark();
+    for (String a : String.join(" ", args).trim().split("\\s+")) {
+      int eq = a.indexOf('=');
+      if (eq > 0) {
+        b.options.put(a.substring(0, eq), a.substring(eq + 1));
+      }
+    }
+    b.run();
+  }
+
+  private String option(String key, String fallback) {
+    return options.getOrDefault(key, fallback);
+  }
+
+  private boolean enabled(String section) {
+    return enabled(section, "only");
+  }
+
+  private boolean enabled(String section, String option) {
+    String only = options.get(option);
+    return only == null || Arrays.asList(only.split(",")).contains(section);
+  }
+
+  private void run() throws Exception {
+    figure("env.cores", Runtime.getRuntime().availableProcessors());
+    figure("env.max_heap_mb", Runtime.getRuntime().maxMemory() >> 20);
+    figure("env.java", System.getProperty("java.version"));
+    int scrapes = Integer.parseInt(option("scrapes", "7"));
+    if (enabled("tekton")) {
+      for (String size : option("sizes", "10000,100000").split(",")) {
+        int n = Integer.parseInt(size.trim());
+        Scenario s = tekton(n);
+        exposition(s, scrapes);
+        s = null;
+        gc();
+      }
+    }
+    if (enabled("gateway")) {
+      exposition(gateway(Integer.parseInt(option("gateways", "10000")), Integer.parseInt(option("routes", "20000"))),
+          scrapes);
+      gc();
+    }
+    if (enabled("heap")) {
+      cacheHeap(Integer.parseInt(option("heap", "100000")));
+      gc();
+    }
+    int mock = Integer.parseInt(option("mock", "5000"));
+    if (enabled("mock") && mock > 0) {
+      mockServer(mock);
+    }
+    System.out.println();
+    figures.forEach((k, v) -> System.out.println(k + "=" + v));
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // Data
+
+  private record Scenario(String name, CompiledConfig config, Map<WatchTarget, List<Map<String, Object>>> objects,
+      int count) implements ObjectStore {
+    @Override
+    public Iterable<? extends Map<String, Object>> objects(WatchTarget target) {
+      return objects.getOrDefault(target, List.of());
+    }
+  }
+
+  private static CompiledConfig preset(String name) {
+    return Compiler.compile(ConfigLoader.load(List.of(name), List.of()));
+  }
+
+  private static List<WatchTarget> targets(CompiledConfig c) {
+    return c.kinds().stream().map(KindMetrics::target).toList();
+  }
+
+  private static WatchTarget target(CompiledConfig c, String kind) {
+    return targets(c).stream().filter(t -> t.kind().equals(kind)).findFirst().orElseThrow();
+  }
+
+  /** The example objects of {@code dir} under src/test/resources/objects for one kind. */
+  private static List<Map<String, Object>> examples(String dir, CompiledConfig config, String kind) throws Exception {
+    Path folder = resource("objects/" + dir);
+    List<Path> files;
+    try (Stream<Path> s = Files.list(folder)) {
+      files = s.filter(p -> p.toString().endsWith(".yaml")).sorted().toList();
+    }
+    List<Map<String, Object>> out = new ArrayList<>();
+    FileSource.load(files, targets(config)).objects(target(config, kind)).forEach(out::add);
+    if (out.isEmpty()) {
+      throw new IllegalStateException("no " + kind + " under " + folder);
+    }
+    return out;
+  }
+
+  private static Path resource(String name) throws URISyntaxException {
+    URL url = ScaleBenchmark.class.getClassLoader().getResource(name);
+    if (url == null) {
+      throw new IllegalStateException(name + " is not on the test classpath (run test-compile first)");
+    }
+    return Paths.get(url.toURI());
+  }
+
+  @SuppressWarnings("unchecked")
+  static Object deepCopy(Object o) {
+    if (o instanceof Map<?, ?> m) {
+      Map<String, Object> out = new LinkedHashMap<>();
+      m.forEach((k, v) -> out.put(String.valueOf(k), deepCopy(v)));
+      return out;
+    }
+    if (o instanceof List<?> l) {
+      List<Object> out = new ArrayList<>(l.size());
+      l.forEach(v -> out.add(deepCopy(v)));
+      return out;
+    }
+    return o;
+  }
+
+  @SuppressWarnings("unchecked")
+  private static Map<String, Object> map(Map<String, Object> m, String key) {
+    return (Map<String, Object>) m.get(key);
+  }
+
+  /** The i-th variant of an example: its own name, namespace, uid and times (shifted by up to a day). */
+  @SuppressWarnings("unchecked")
+  static Map<String, Object> variant(Map<String, Object> example, int i, int namespaces) {
+    Map<String, Object> o = (Map<String, Object>) deepCopy(example);
+    Map<String, Object> meta = map(o, "metadata");
+    String base = String.valueOf(meta.get("name"));
+    meta.put("name", base + "-" + Integer.toString(i, 36));
+    meta.put("namespace", "tenant-" + (i % namespaces));
+    meta.put("uid", UUID.nameUUIDFromBytes((base + i).getBytes(StandardCharsets.UTF_8)).toString());
+    meta.put("resourceVersion", Integer.toString(1000 + i));
+    long shift = -(i % 86_400);
+    shiftTimes(o, shift);
+    return o;
+  }
+
+  /** Shifts every RFC 3339 timestamp in the object, so that series values differ between objects. */
+  @SuppressWarnings("unchecked")
+  private static void shiftTimes(Object o, long seconds) {
+    if (o instanceof Map<?, ?> m) {
+      for (Map.Entry<String, Object> e : ((Map<String, Object>) m).entrySet()) {
+        if (e.getValue() instanceof String s && s.length() >= 20 && s.charAt(4) == '-' && s.charAt(10) == 'T'
+            && s.endsWith("Z")) {
+          try {
+            e.setValue(Instant.parse(s).plusSeconds(seconds).toString());
+          } catch (RuntimeException ignored) {
+            // not a timestamp after all
+          }
+        } else {
+          shiftTimes(e.getValue(), seconds);
+        }
+      }
+    } else if (o instanceof List<?> l) {
+      l.forEach(v -> shiftTimes(v, seconds));
+    }
+  }
+
+  private Scenario tekton(int n) throws Exception {
+    CompiledConfig config = preset("tekton");
+    List<Map<String, Object>> examples = examples("tekton", config, "PipelineRun");
+    List<Map<String, Object>> runs = new ArrayList<>(n);
+    for (int i = 0; i < n; i++) {
+      runs.add(variant(examples.get(i % examples.size()), i, 40));
+    }
+    Map<WatchTarget, List<Map<String, Object>>> objects = new HashMap<>();
+    objects.put(target(config, "PipelineRun"), runs);
+    return new Scenario("tekton_" + label(n), config, objects, n);
+  }
+
+  private Scenario gateway(int gateways, int routes) throws Exception {
+    CompiledConfig config = preset("gateway-api");
+    Map<WatchTarget, List<Map<String, Object>>> objects = new HashMap<>();
+    List<Map<String, Object>> gw = examples("gateway-api", config, "Gateway");
+    // The example with four listeners, fully programmed; the deleting one for variety.
+    List<Map<String, Object>> g = new ArrayList<>(gateways);
+    for (int i = 0; i < gateways; i++) {
+      g.add(variant(gw.get(i % gw.size()), i, 200));
+    }
+    objects.put(target(config, "Gateway"), g);
+    List<Map<String, Object>> hr = examples("gateway-api", config, "HTTPRoute");
+    List<Map<String, Object>> r = new ArrayList<>(routes);
+    for (int i = 0; i < routes; i++) {
+      r.add(variant(hr.get(i % hr.size()), i, 200));
+    }
+    objects.put(target(config, "HTTPRoute"), r);
+    return new Scenario("gateway_" + label(gateways) + "gw_" + label(routes) + "routes", config, objects,
+        gateways + routes);
+  }
+
+  private static String label(int n) {
+    return n % 1000 == 0 ? (n / 1000) + "k" : Integer.toString(n);
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // Exposition: our endpoint, the floor, the stock exporter, OTLP
+
+  private void exposition(Scenario s, int scrapes) throws Exception {
+    String p = s.name() + ".";
+    System.out.printf(Locale.ROOT, "%n== %s: %,d objects%n", s.name(), s.count());
+    PrometheusReader ours = new PrometheusReader(true);
+    PrometheusMetricReader stock = PrometheusMetricReader.builder().setOtelScopeLabelsEnabled(false).build();
+    DrainReceiver receiver = new DrainReceiver();
+    PeriodicMetricReader otlp = PeriodicMetricReader.builder(OtlpHttpMetricExporter.builder()
+            .setEndpoint(receiver.endpoint()).setTimeout(Duration.ofMinutes(2)).build())
+        .setInterval(Duration.ofDays(1)).build();
+    SdkMeterProvider provider = SdkMeterProvider.builder()
+        .setResource(Resource.create(Attributes.of(AttributeKey.stringKey("service.name"), "kube-state-otel",
+            AttributeKey.stringKey("service.instance.id"), "bench")))
+        .registerMetricReader(ours, t -> LIMIT)
+        .registerMetricReader(stock, t -> LIMIT)
+        .registerMetricReader(otlp, t -> LIMIT)
+        .build();
+    StateMetrics metrics = StateMetrics.register(provider.get(StateMetrics.SCOPE), s.config(), s, CLOCK, LIMIT);
+    PrometheusServer server = PrometheusServer.start("127.0.0.1", 0, ours);
+    try {
+      URL url = URI.create("http://127.0.0.1:" + server.port() + "/metrics").toURL();
+      byte[] body = httpGet(url);
+      String text = new String(body, StandardCharsets.UTF_8);
+      long series = text.lines().filter(l -> !l.isEmpty() && l.charAt(0) != '#').count();
+      figure(p + "objects", s.count());
+      figure(p + "series", series);
+      figure(p + "exposition_bytes", body.length);
+
+      long[] http = new long[scrapes];
+      for (int i = -1; i < scrapes; i++) {
+        long t0 = System.nanoTime();
+        byte[] b = httpGet(url);
+        long t = System.nanoTime() - t0;
+        if (i >= 0) {
+          http[i] = t;
+          progress("scrape over HTTP", i, t, b.length);
+        }
+      }
+      // The same collection and exposition without HTTP, to tell transport from the rest.
+      long[] local = new long[scrapes];
+      for (int i = 0; i < scrapes; i++) {
+        CountingStream out = new CountingStream();
+        long t0 = System.nanoTime();
+        ours.scrape(ExpositionFormat.TEXT, out);
+        local[i] = System.nanoTime() - t0;
+        progress("scrape in process", i, local[i], out.count);
+      }
+      // The floor: the same bytes from strings built beforehand, written to a byte buffer.
+      String[] lines = text.split("(?<=\n)");
+      text = null;
+      body = null;
+      Buffer buffer = new Buffer(1 << 20);
+      long[] floor = new long[Math.max(scrapes, 5)];
+      for (int i = -2; i < floor.length; i++) {
+        buffer.reset();
+        long t0 = System.nanoTime();
+        for (String line : lines) {
+          buffer.write(line.getBytes(StandardCharsets.UTF_8));
+        }
+        long t = System.nanoTime() - t0;
+        if (i >= 0) {
+          floor[i] = t;
+        }
+      }
+      lines = null;
+      progress("floor", floor.length - 1, median(floor), buffer.size());
+
+      // The stock exporter: same provider, same callbacks; collection and text format, no HTTP.
+      PrometheusTextFormatWriter writer = PrometheusTextFormatWriter.create();
+      int stockRuns = enabled("stock", "readers") ? Math.max(3, scrapes / 2) : 0;
+      long[] stockTimes = new long[stockRuns];
+      long stockBytes = 0;
+      for (int i = stockRuns == 0 ? 0 : -1; i < stockRuns; i++) {
+        CountingStream out = new CountingStream();
+        long t0 = System.nanoTime();
+        MetricSnapshots snapshots = stock.collect();
+        writer.write(out, snapshots, EscapingScheme.UNDERSCORE_ESCAPING);
+        long t = System.nanoTime() - t0;
+        if (i >= 0) {
+          stockTimes[i] = t;
+          stockBytes = out.count;
+          progress("stock exporter", i, t, out.count);
+        }
+      }
+
+      // OTLP: collection plus export through the real OTLP/HTTP exporter into a local receiver.
+      int otlpRuns = enabled("otlp", "readers") ? Math.max(3, scrapes / 2) : 0;
+      long[] otlpTimes = new long[otlpRuns];
+      for (int i = otlpRuns == 0 ? 0 : -1; i < otlpRuns; i++) {
+        long before = receiver.bytes.get();
+        long t0 = System.nanoTime();
+        if (!otlp.forceFlush().join(3, TimeUnit.MINUTES).isSuccess()) {
+          throw new IllegalStateException("OTLP export failed");
+        }
+        long t = System.nanoTime() - t0;
+        if (i >= 0) {
+          otlpTimes[i] = t;
+          progress("OTLP collect+export", i, t, receiver.bytes.get() - before);
+        }
+      }
+
+      figure(p + "scrape_http_ms_median", ms(median(http)));
+      figure(p + "scrape_http_ms_worst", ms(max(http)));
+      figure(p + "scrape_in_process_ms_median", ms(median(local)));
+      figure(p + "floor_ms_median", ms(median(floor)));
+      if (stockRuns > 0) {
+        figure(p + "stock_ms_median", ms(median(stockTimes)));
+        figure(p + "stock_ms_worst", ms(max(stockTimes)));
+        figure(p + "stock_bytes", stockBytes);
+        figure(p + "stock_over_scrape", ratio(median(stockTimes), median(http)));
+        figure(p + "stock_over_floor", ratio(median(stockTimes), median(floor)));
+      }
+      figure(p + "scrape_over_floor", ratio(median(http), median(floor)));
+      if (otlpRuns > 0) {
+        figure(p + "otlp_ms_median", ms(median(otlpTimes)));
+        figure(p + "otlp_ms_worst", ms(max(otlpTimes)));
+        figure(p + "otlp_request_bytes", receiver.lastRequest.get());
+      }
+    } finally {
+      server.close();
+      metrics.close();
+      provider.close();
+      receiver.close();
+    }
+  }
+
+  private static byte[] httpGet(URL url) throws IOException {
+    HttpURLConnection c = (HttpURLConnection) url.openConnection();
+    c.setRequestProperty("Accept", "text/plain;version=0.0.4");
+    c.setReadTimeout(120_000);
+    try (InputStream in = c.getInputStream()) {
+      if (c.getResponseCode() != 200) {
+        throw new IOException(url + " answered " + c.getResponseCode());
+      }
+      return in.readAllBytes();
+    } finally {
+      c.disconnect();
+    }
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // Heap of the informer-side cache
+
+  /**
+   * Builds the cache as the informer handler does (each object read as a GenericKubernetesResource,
+   * then converted to a plain map), one object at a time, and measures what stays after full GCs.
+   */
+  private void cacheHeap(int n) throws Exception {
+    System.out.printf(Locale.ROOT, "%n== cache heap: %,d PipelineRuns%n", n);
+    CompiledConfig config = preset("tekton");
+    List<Map<String, Object>> examples = examples("tekton", config, "PipelineRun");
+    KubernetesSerialization serialization = new KubernetesSerialization();
+    for (CacheShape shape : cacheShapes(config)) {
+      Map<String, Map<String, Object>> cache = new ConcurrentHashMap<>();
+      long before = gc();
+      for (int i = 0; i < n; i++) {
+        Map<String, Object> source = variant(examples.get(i % examples.size()), i, 40);
+        GenericKubernetesResource r = serialization.convertValue(source, GenericKubernetesResource.class);
+        cache.put(r.getMetadata().getNamespace() + "/" + r.getMetadata().getName(), shape.convert(serialization, r));
+      }
+      long after = gc();
+      figure("heap." + shape.name() + "_bytes_per_object", (after - before) / n);
+      System.out.printf(Locale.ROOT, "  %s: %,d bytes per cached PipelineRun (%,d objects)%n", shape.name(),
+          (after - before) / n, cache.size());
+      cache.clear();
+    }
+  }
+
+  /** How the informer handler turns an object into what it caches. */
+  interface CacheShape {
+    String name();
+
+    Map<String, Object> convert(KubernetesSerialization serialization, GenericKubernetesResource r);
+  }
+
+  @SuppressWarnings("unchecked")
+  private static List<CacheShape> cacheShapes(CompiledConfig config) {
+    List<CacheShape> shapes = new ArrayList<>();
+    shapes.add(new CacheShape() {
+      @Override
+      public String name() {
+        return "full";
+      }
+
+      @Override
+      public Map<String, Object> convert(KubernetesSerialization s, GenericKubernetesResource r) {
+        return s.convertValue(r, Map.class);
+      }
+    });
+    Projection projection = Projection.of(config.kinds().stream()
+        .filter(k -> k.target().kind().equals("PipelineRun")).findFirst().orElseThrow());
+    shapes.add(new CacheShape() {
+      @Override
+      public String name() {
+        return "projected";
+      }
+
+      @Override
+      public Map<String, Object> convert(KubernetesSerialization s, GenericKubernetesResource r) {
+        return projection.apply(s.convertValue(r, Map.class));
+      }
+    });
+    return shapes;
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // Initial sync through the API mock server, and the delay from a change to the endpoint
+
+  private void mockServer(int n) throws Exception {
+    System.out.printf(Locale.ROOT, "%n== API mock server (CRUD): %,d PipelineRuns%n", n);
+    CompiledConfig config = preset("tekton");
+    List<Map<String, Object>> examples = examples("tekton", config, "PipelineRun");
+    KubernetesMockServer server = new KubernetesMockServer(new Context(), new MockWebServer(), new HashMap<>(),
+        new KubernetesCrudDispatcher(), false);
+    server.init(InetAddress.getLoopbackAddress(), 0);
+    KubernetesClient client = server.createClient();
+    try {
+      Crds.installTekton(client);
+      KubernetesSerialization serialization = client.getKubernetesSerialization();
+      long t0 = System.nanoTime();
+      ExecutorService pool = Executors.newFixedThreadPool(4);
+      List<Future<?>> pending = new ArrayList<>();
+      int chunk = Math.max(1, n / 16);
+      for (int from = 0; from < n; from += chunk) {
+        int start = from;
+        int end = Math.min(n, from + chunk);
+        pending.add(pool.submit(() -> {
+          for (int i = start; i < end; i++) {
+            Map<String, Object> o = variant(examples.get(i % examples.size()), i, 40);
+            map(o, "metadata").remove("resourceVersion");
+            GenericKubernetesResource r = serialization.convertValue(o, GenericKubernetesResource.class);
+            client.genericKubernetesResources(Crds.PIPELINE_RUNS).inNamespace(r.getMetadata().getNamespace())
+                .resource(r).create();
+          }
+          return null;
+        }));
+      }
+      for (Future<?> f : pending) {
+        f.get();
+      }
+      pool.shutdown();
+      figure("mock.objects", n);
+      figure("mock.create_s", secs(System.nanoTime() - t0));
+
+      long baseline = gc();
+      List<MemoryPoolMXBean> heapPools = ManagementFactory.getMemoryPoolMXBeans().stream()
+          .filter(m -> m.getType() == MemoryType.HEAP).toList();
+      heapPools.forEach(MemoryPoolMXBean::resetPeakUsage);
+      PeakSampler sampler = new PeakSampler();
+      sampler.start();
+      long s0 = System.nanoTime();
+      InformerSource source = InformerSource.start(client, config, List.of(), Sharding.NONE);
+      WatchTarget runs = target(config, "PipelineRun");
+      // ready() alone is true before the first kind is even resolved.
+      while (!source.ready() || source.objectCounts().getOrDefault(runs, 0) < n) {
+        Thread.sleep(5);
+      }
+      long syncNanos = System.nanoTime() - s0;
+      sampler.stop = true;
+      sampler.join();
+      long poolPeaks = heapPools.stream().mapToLong(m -> m.getPeakUsage().getUsed()).sum();
+      long retained = gc() - baseline;
+      figure("mock.sync_s", secs(syncNanos));
+      figure("mock.sync_peak_heap_mb_sampled", (sampler.peak - baseline) >> 20);
+      figure("mock.sync_peak_heap_mb_pools", (poolPeaks - baseline) >> 20);
+      figure("mock.retained_bytes_per_object", retained / n);
+      figure("mock.list_paged", "no (the CRUD mock ignores limit and answers one page)");
+      System.out.printf(Locale.ROOT, "  synced in %.2f s; peak +%,d MiB over the baseline; %,d bytes retained per object%n",
+          syncNanos / 1e9, (sampler.peak - baseline) >> 20, retained / n);
+
+      latency(client, config, source, serialization);
+      source.close();
+    } finally {
+      client.close();
+      server.destroy();
+    }
+  }
+
+  @SuppressWarnings("unchecked")
+  private void latency(KubernetesClient client, CompiledConfig config, InformerSource source,
+      KubernetesSerialization serialization) throws Exception {
+    PrometheusReader reader = new PrometheusReader(true);
+    SdkMeterProvider provider = SdkMeterProvider.builder().registerMetricReader(reader, t -> LIMIT).build();
+    StateMetrics metrics = StateMetrics.register(provider.get(StateMetrics.SCOPE), config, source, Clock.systemUTC(),
+        LIMIT);
+    PrometheusServer server = PrometheusServer.start("127.0.0.1", 0, reader);
+    try {
+      URL url = URI.create("http://127.0.0.1:" + server.port() + "/metrics").toURL();
+      long s0 = System.nanoTime();
+      httpGet(url);
+      long scrape = System.nanoTime() - s0;
+      List<GenericKubernetesResource> running = client.genericKubernetesResources(Crds.PIPELINE_RUNS)
+          .inAnyNamespace().list().getItems().stream()
+          .filter(r -> serialization.asJson(r).contains("\"reason\":\"Running\"")).limit(5).toList();
+      long[] delays = new long[running.size()];
+      for (int i = 0; i < running.size(); i++) {
+        GenericKubernetesResource r = running.get(i);
+        Map<String, Object> status = (Map<String, Object>) r.getAdditionalProperties().get("status");
+        status.put("completionTime", "2026-08-24T11:59:00Z");
+        status.put("conditions", List.of(Map.of("type", "Succeeded", "status", "True", "reason", "Completed",
+            "lastTransitionTime", "2026-08-24T11:59:00Z")));
+        String needle = "k8s_pipelinerun_name=\"" + r.getMetadata().getName() + "\"";
+        long t0 = System.nanoTime();
+        client.genericKubernetesResources(Crds.PIPELINE_RUNS).inNamespace(r.getMetadata().getNamespace())
+            .resource(r).update();
+        while (true) {
+          String text = new String(httpGet(url), StandardCharsets.UTF_8);
+          if (text.lines().anyMatch(l -> l.startsWith("tekton_pipelinerun_condition{") && l.contains(needle)
+              && l.contains("condition_reason=\"Completed\""))) {
+            break;
+          }
+          if (System.nanoTime() - t0 > TimeUnit.SECONDS.toNanos(60)) {
+            throw new IllegalStateException("the change never showed at the endpoint");
+          }
+        }
+        delays[i] = System.nanoTime() - t0;
+        progress("status change to endpoint", i, delays[i], 0);
+      }
+      figure("mock.scrape_ms", ms(scrape));
+      figure("mock.change_to_endpoint_ms_median", ms(median(delays)));
+      figure("mock.change_to_endpoint_ms_worst", ms(max(delays)));
+    } finally {
+      server.close();
+      metrics.close();
+      provider.close();
+    }
+  }
+
+  /** The highest used heap seen, every few milliseconds: what a container limit would meet. */
+  private static final class PeakSampler extends Thread {
+    volatile boolean stop;
+    volatile long peak;
+
+    PeakSampler() {
+      setDaemon(true);
+    }
+
+    @Override
+    public void run() {
+      while (!stop) {
+        peak = Math.max(peak, ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed());
+        try {
+          Thread.sleep(2);
+        } catch (InterruptedException e) {
+          return;
+        }
+      }
+    }
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // Helpers
+
+  /** Used heap after several full collections. */
+  static long gc() throws InterruptedException {
+    long used = Long.MAX_VALUE;
+    for (int i = 0; i < 6; i++) {
+      System.gc();
+      Thread.sleep(40);
+      used = Math.min(used, ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed());
+    }
+    return used;
+  }
+
+  private void figure(String key, Object value) {
+    figures.put(key, String.valueOf(value));
+  }
+
+  private static void progress(String what, int i, long nanos, long bytes) {
+    System.out.printf(Locale.ROOT, "  %-26s #%d %9.1f ms%s%n", what, i + 1, nanos / 1e6,
+        bytes > 0 ? String.format(Locale.ROOT, " %,d bytes", bytes) : "");
+  }
+
+  private static long median(long[] xs) {
+    long[] c = xs.clone();
+    Arrays.sort(c);
+    return c[c.length / 2];
+  }
+
+  private static long max(long[] xs) {
+    return Arrays.stream(xs).max().orElse(0);
+  }
+
+  private static String ms(long nanos) {
+    return String.format(Locale.ROOT, "%.1f", nanos / 1e6);
+  }
+
+  private static String secs(long nanos) {
+    return String.format(Locale.ROOT, "%.2f", nanos / 1e9);
+  }
+
+  private static String ratio(long a, long b) {
+    return String.format(Locale.ROOT, "%.2f", (double) a / b);
+  }
+
+  /** A growable byte buffer that is reused between runs, as a hand-written exporter would keep one. */
+  static final class Buffer {
+    private byte[] bytes;
+    private int size;
+
+    Buffer(int capacity) {
+      bytes = new byte[capacity];
+    }
+
+    void write(byte[] b) {
+      if (size + b.length > bytes.length) {
+        bytes = Arrays.copyOf(bytes, Math.max(bytes.length * 2, size + b.length));
+      }
+      System.arraycopy(b, 0, bytes, size, b.length);
+      size += b.length;
+    }
+
+    void reset() {
+      size = 0;
+    }
+
+    int size() {
+      return size;
+    }
+  }
+
+  static final class CountingStream extends OutputStream {
+    long count;
+
+    @Override
+    public void write(int b) {
+      count++;
+    }
+
+    @Override
+    public void write(byte[] b, int off, int len) {
+      count += len;
+    }
+  }
+
+  /**
+   * An OTLP/HTTP endpoint that reads each request whole and answers success without decoding it:
+   * the test receiver decodes every message into protobuf objects, which at this size would
+   * measure the receiver rather than the exporter.
+   */
+  static final class DrainReceiver implements AutoCloseable {
+    final AtomicLong bytes = new AtomicLong();
+    final AtomicLong lastRequest = new AtomicLong();
+    private final HttpServer server;
+    private final ExecutorService executor = Executors.newSingleThreadExecutor(r -> {
+      Thread t = new Thread(r, "otlp-drain");
+      t.setDaemon(true);
+      return t;
+    });
+
+    DrainReceiver() throws IOException {
+      server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 16);
+      server.createContext("/v1/metrics", this::handle);
+      server.setExecutor(executor);
+      server.start();
+    }
+
+    String endpoint() {
+      return "http://127.0.0.1:" + server.getAddress().getPort() + "/v1/metrics";
+    }
+
+    private void handle(HttpExchange ex) throws IOException {
+      try (ex; InputStream in = ex.getRequestBody()) {
+        byte[] chunk = new byte[1 << 16];
+        long n = 0;
+        for (int r; (r = in.read(chunk)) > 0; ) {
+          n += r;
+        }
+        bytes.addAndGet(n);
+        lastRequest.set(n);
+        ex.getResponseHeaders().set("Content-Type", "application/x-protobuf");
+        ex.sendResponseHeaders(200, -1);
+      }
+    }
+
+    @Override
+    public void close() {
+      server.stop(0);
+      executor.shutdownNow();
+    }
+  }
+}
