@@ -3,9 +3,11 @@ package io.kubestate.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
+import io.kubestate.testing.Exporter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
@@ -87,8 +89,7 @@ class CommandLineTest {
 
   @Test
   void withNoClusterAtAllTheProcessSaysHowToProceedAndFails() throws Exception {
-    ProcessBuilder pb = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-        "-Duser.home=" + tmp, "-cp", System.getProperty("java.class.path"), Main.class.getName(),
+    ProcessBuilder pb = Exporter.process(List.of("-Duser.home=" + tmp),
         "--preset", "tekton", "--metrics-port", "0", "--telemetry-port", "0");
     pb.environment().remove("KUBECONFIG");
     pb.environment().remove("KUBERNETES_SERVICE_HOST");

@@ -7,6 +7,7 @@ import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
 import io.kubestate.testing.Crds;
+import io.kubestate.testing.Exporter;
 import io.kubestate.testing.Ports;
 import io.kubestate.testing.Scrape;
 import java.net.URI;
@@ -58,19 +59,11 @@ class RunCommandTest {
 
   @Test
   void servesHealthReadinessMetricsReloadsConfigAndStopsOnSigterm() throws Exception {
-    Path kubeconfig = Files.writeString(tmp.resolve("kubeconfig"), String.join("\n",
-        "apiVersion: v1",
-        "kind: Config",
-        "clusters: [{name: mock, cluster: {server: \"" + client.getConfiguration().getMasterUrl()
-            + "\", insecure-skip-tls-verify: true}}]",
-        "contexts: [{name: mock, context: {cluster: mock, user: test}}]",
-        "users: [{name: test, user: {token: test-token}}]",
-        "current-context: mock", ""));
+    Path kubeconfig = Exporter.kubeconfig(tmp, client);
     Path extra = Files.writeString(tmp.resolve("extra.yaml"), EXTRA.formatted("tekton.pipelinerun.extra_one"));
     int metrics = Ports.free();
     int telemetry = Ports.free();
-    process = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-        "-cp", System.getProperty("java.class.path"), Main.class.getName(),
+    process = Exporter.process(
         "--kubeconfig", kubeconfig.toString(), "--preset", "tekton", "--config", extra.toString(),
         "--reload-period", "PT0.5S",
         "--metrics-host", "127.0.0.1", "--metrics-port", Integer.toString(metrics),

@@ -10,6 +10,7 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
 import io.kubestate.source.Sharding;
 import io.kubestate.testing.Crds;
+import io.kubestate.testing.Exporter;
 import io.kubestate.testing.Ports;
 import io.kubestate.testing.Scrape;
 import java.nio.file.Files;
@@ -98,17 +99,9 @@ class ShardOptionsTest {
       (new Sharding(2, 3).owns(r.getMetadata().getUid()) ? mine : others).add(r.getMetadata().getName());
     }
 
-    Path kubeconfig = Files.writeString(tmp.resolve("kubeconfig"), String.join("\n",
-        "apiVersion: v1",
-        "kind: Config",
-        "clusters: [{name: mock, cluster: {server: \"" + client.getConfiguration().getMasterUrl()
-            + "\", insecure-skip-tls-verify: true}}]",
-        "contexts: [{name: mock, context: {cluster: mock, user: test}}]",
-        "users: [{name: test, user: {token: test-token}}]",
-        "current-context: mock", ""));
+    Path kubeconfig = Exporter.kubeconfig(tmp, client);
     int metrics = Ports.free();
-    ProcessBuilder pb = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-        "-cp", System.getProperty("java.class.path"), Main.class.getName(),
+    ProcessBuilder pb = Exporter.process(
         "--kubeconfig", kubeconfig.toString(), "--preset", "tekton", "--auto-shard", "--total-shards", "3",
         "--metrics-host", "127.0.0.1", "--metrics-port", Integer.toString(metrics),
         "--telemetry-host", "127.0.0.1", "--telemetry-port", Integer.toString(Ports.free()))

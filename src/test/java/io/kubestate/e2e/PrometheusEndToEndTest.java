@@ -6,7 +6,7 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.kubestate.cli.Main;
+import io.kubestate.testing.Exporter;
 import io.kubestate.testing.Ports;
 import io.kubestate.testing.Scrape;
 import java.io.IOException;
@@ -66,8 +66,7 @@ class PrometheusEndToEndTest {
     Path prometheusBinary = ExternalTools.require("prometheus", "prometheus");
     metricsPort = Ports.free();
     int telemetryPort = Ports.free();
-    exporter = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-        "-cp", System.getProperty("java.class.path"), Main.class.getName(), "--demo",
+    exporter = Exporter.process("--demo",
         "--metrics-host", "127.0.0.1", "--metrics-port", Integer.toString(metricsPort),
         "--telemetry-host", "127.0.0.1", "--telemetry-port", Integer.toString(telemetryPort))
         .redirectErrorStream(true)

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.kubestate.testing.OtlpReceiver;
+import io.kubestate.testing.Exporter;
 import io.kubestate.testing.Ports;
 import io.kubestate.testing.Scrape;
 import java.nio.file.Files;
@@ -35,8 +36,7 @@ class SdkConfigFileRunTest {
   void servesAndPushesWhatTheFileSays() throws Exception {
     receiver = OtlpReceiver.start();
     int metrics = Ports.free();
-    ProcessBuilder pb = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-        "-cp", System.getProperty("java.class.path"), "io.kubestate.cli.Main", "--demo",
+    ProcessBuilder pb = Exporter.process("--demo",
         "--telemetry-host", "127.0.0.1", "--telemetry-port", Integer.toString(Ports.free()),
         // The file's host and port win over these.
         "--metrics-port", Integer.toString(Ports.free()))
