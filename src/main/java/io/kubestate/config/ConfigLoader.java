@@ -21,6 +21,12 @@ public final class ConfigLoader {
   public static MetricsConfig load(List<String> presets, List<Path> files) {
     Problems problems = new Problems();
     List<MetricsConfig> parts = new ArrayList<>();
+    for (String preset : presets) {
+      if (!Presets.exists(preset)) {
+        problems.add(Position.of(Presets.source(preset)), "unknown preset \"" + preset + "\"; available: "
+            + String.join(", ", Presets.names()));
+      }
+    }
     java.util.Deque<String> pending = new java.util.ArrayDeque<>(presets);
     java.util.Set<String> loaded = new java.util.HashSet<>();
     for (Path file : files) {
@@ -38,7 +44,8 @@ public final class ConfigLoader {
     // A preset is loaded once, however many presets and files name or include it.
     while (!pending.isEmpty()) {
       String preset = pending.pop();
-      if (loaded.add(preset) && (Presets.exists(preset) || presets.contains(preset))) {
+      // Unknown names were reported above (command line) or by the file that includes them.
+      if (loaded.add(preset) && Presets.exists(preset)) {
         MetricsConfig part = parse(Presets.source(preset), Presets.text(preset), problems);
         parts.add(part);
         pending.addAll(part.includes());

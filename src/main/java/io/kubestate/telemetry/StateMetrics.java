@@ -114,7 +114,7 @@ public final class StateMetrics implements AutoCloseable {
     if (b.count >= cardinalityLimit && overflowWarned.add(b.family.name())) {
       logger.warning("family " + b.family.name() + " produced " + b.count + " series, above the cardinality limit of "
           + cardinalityLimit + " per instrument: the excess is folded into a series with otel.metric.overflow=true."
-          + " Raise --cardinality-limit or narrow the family.");
+          + " Raise the limit (--cardinality-limit, or cardinality_limits in an SDK config file) or narrow the family.");
     }
   }
 
