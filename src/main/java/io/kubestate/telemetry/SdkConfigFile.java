@@ -7,6 +7,7 @@ import io.opentelemetry.sdk.autoconfigure.declarativeconfig.DeclarativeConfigRes
 import io.opentelemetry.sdk.autoconfigure.declarativeconfig.DeclarativeConfiguration;
 import io.opentelemetry.sdk.autoconfigure.declarativeconfig.model.AttributeNameValueModel;
 import io.opentelemetry.sdk.autoconfigure.declarativeconfig.model.CardinalityLimitsModel;
+import io.opentelemetry.sdk.autoconfigure.declarativeconfig.model.ExemplarFilterModel;
 import io.opentelemetry.sdk.autoconfigure.declarativeconfig.model.MetricReaderModel;
 import io.opentelemetry.sdk.autoconfigure.declarativeconfig.model.OpenTelemetryConfigurationModel;
 import io.opentelemetry.sdk.autoconfigure.declarativeconfig.model.PeriodicMetricReaderModel;
@@ -40,6 +41,7 @@ import java.util.logging.Logger;
  * <ul>
  *   <li>a reader without a default cardinality limit gets {@code --cardinality-limit}, rather than
  *       the SDK's 2000, which would silently fold all but 1999 objects of a family into one series;
+ *   <li>a meter provider without an exemplar filter gets {@code always_off}, as without a file;
  *   <li>the resource gets {@code service.name} kube-state-otel, {@code service.version}, {@code
  *       service.instance.id} and {@code k8s.cluster.name} wherever the file does not set them.
  * </ul>
@@ -74,6 +76,7 @@ final class SdkConfigFile {
       OpenTelemetryConfigurationModel model = parse(file, settings.propertyOverrides());
       adjustResource(model, settings);
       limit = adjustReaders(model, settings.cardinalityLimit(), push);
+      adjustExemplarFilter(model);
       sdk = DeclarativeConfiguration.create(model, prometheus.componentLoader()).getSdk();
     } catch (DeclarativeConfigException e) {
       throw invalid(file, e);
@@ -185,6 +188,13 @@ final class SdkConfigFile {
       }
     }
     return smallest == Integer.MAX_VALUE ? cardinalityLimit : smallest;
+  }
+
+  /** Callbacks run outside any span, so the SDK's trace-based default would only cost time. */
+  private static void adjustExemplarFilter(OpenTelemetryConfigurationModel model) {
+    if (model.getMeterProvider() != null && model.getMeterProvider().getExemplarFilter() == null) {
+      model.getMeterProvider().withExemplarFilter(ExemplarFilterModel.ALWAYS_OFF);
+    }
   }
 
   private static void adjustResource(OpenTelemetryConfigurationModel model, TelemetrySettings settings) {

@@ -26,9 +26,22 @@ import io.kubestate.telemetry.StateMetrics;
 import io.kubestate.testing.Crds;
 import io.opentelemetry.api.common.AttributeKey;
 import io.opentelemetry.api.common.Attributes;
+import io.opentelemetry.api.metrics.Meter;
+import io.opentelemetry.api.metrics.ObservableDoubleMeasurement;
 import io.opentelemetry.exporter.otlp.http.metrics.OtlpHttpMetricExporter;
 import io.opentelemetry.exporter.prometheus.PrometheusMetricReader;
+import io.opentelemetry.sdk.common.CompletableResultCode;
+import io.opentelemetry.sdk.common.export.MemoryMode;
+import io.opentelemetry.sdk.metrics.InstrumentType;
+import io.opentelemetry.sdk.metrics.ExemplarFilter;
 import io.opentelemetry.sdk.metrics.SdkMeterProvider;
+import io.opentelemetry.sdk.metrics.data.AggregationTemporality;
+import io.opentelemetry.sdk.metrics.data.DoublePointData;
+import io.opentelemetry.sdk.metrics.data.MetricData;
+import io.opentelemetry.sdk.metrics.data.MetricDataType;
+import io.opentelemetry.sdk.metrics.data.PointData;
+import io.opentelemetry.sdk.metrics.export.CollectionRegistration;
+import io.opentelemetry.sdk.metrics.export.MetricReader;
 import io.opentelemetry.sdk.metrics.export.PeriodicMetricReader;
 import io.opentelemetry.sdk.resources.Resource;
 import io.prometheus.metrics.config.EscapingScheme;
@@ -56,6 +69,7 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collection;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -79,8 +93,10 @@ import java.util.stream.Stream;
  * <p>It builds its objects in memory from the example objects under {@code src/test/resources},
  * varied in name, namespace, uid and times, and measures, per scenario: series and exposition
  * bytes; scrapes of our Prometheus endpoint over HTTP; the floor (the same bytes written from
- * pre-built strings); the stock OpenTelemetry Prometheus exporter on the same SDK and callbacks;
- * OTLP collection plus export into a local receiver. Then the retained heap of the informer-side
+ * pre-built strings), and the same bytes served over the same HTTP stack; the SDK's collection
+ * with our callbacks, and with the same points recorded from arrays (the SDK alone); the stock
+ * OpenTelemetry Prometheus exporter on the same SDK and callbacks; OTLP collection plus export into
+ * a local receiver, and the export of already collected points alone. Then the retained heap of the informer-side
  * cache, an initial sync through fabric8's API mock server, and the delay from a status change in
  * the API to the new value at the endpoint.
  *
@@ -301,15 +317,20 @@ public final class ScaleBenchmark {
     PrometheusReader ours = new PrometheusReader(true);
     PrometheusMetricReader stock = PrometheusMetricReader.builder().setOtelScopeLabelsEnabled(false).build();
     DrainReceiver receiver = new DrainReceiver();
+    CollectOnlyReader sdkOnly = new CollectOnlyReader();
     PeriodicMetricReader otlp = PeriodicMetricReader.builder(OtlpHttpMetricExporter.builder()
-            .setEndpoint(receiver.endpoint()).setTimeout(Duration.ofMinutes(2)).build())
+            .setEndpoint(receiver.endpoint()).setTimeout(Duration.ofMinutes(2))
+            .setMemoryMode(MemoryMode.IMMUTABLE_DATA).build())
         .setInterval(Duration.ofDays(1)).build();
+    // The exemplar filter and the exporter's memory mode are the ones Telemetry sets by default.
     SdkMeterProvider provider = SdkMeterProvider.builder()
+        .setExemplarFilter(ExemplarFilter.alwaysOff())
         .setResource(Resource.create(Attributes.of(AttributeKey.stringKey("service.name"), "kube-state-otel",
             AttributeKey.stringKey("service.instance.id"), "bench")))
         .registerMetricReader(ours, t -> LIMIT)
         .registerMetricReader(stock, t -> LIMIT)
         .registerMetricReader(otlp, t -> LIMIT)
+        .registerMetricReader(sdkOnly, t -> LIMIT)
         .build();
     StateMetrics metrics = StateMetrics.register(provider.get(StateMetrics.SCOPE), s.config(), s, CLOCK, LIMIT);
     PrometheusServer server = PrometheusServer.start("127.0.0.1", 0, ours);
@@ -325,11 +346,11 @@ public final class ScaleBenchmark {
       long[] http = new long[scrapes];
       for (int i = -1; i < scrapes; i++) {
         long t0 = System.nanoTime();
-        byte[] b = httpGet(url);
+        long bytes = httpDrain(url);
         long t = System.nanoTime() - t0;
         if (i >= 0) {
           http[i] = t;
-          progress("scrape over HTTP", i, t, b.length);
+          progress("scrape over HTTP", i, t, bytes);
         }
       }
       // The same collection and exposition without HTTP, to tell transport from the rest.
@@ -360,6 +381,41 @@ public final class ScaleBenchmark {
       }
       lines = null;
       progress("floor", floor.length - 1, median(floor), buffer.size());
+      // The same bytes served by the JDK's HTTP server, as ours is, and read by the same client:
+      // what the transport costs with nothing to compute.
+      long[] httpFloor = new long[Math.max(scrapes, 5)];
+      try (BytesServer bytesServer = new BytesServer(buffer)) {
+        for (int i = -1; i < httpFloor.length; i++) {
+          long t0 = System.nanoTime();
+          long bytes = httpDrain(bytesServer.url());
+          long t = System.nanoTime() - t0;
+          if (i >= 0) {
+            httpFloor[i] = t;
+          }
+          if (i == httpFloor.length - 1) {
+            progress("floor over HTTP", i, median(httpFloor), bytes);
+          }
+        }
+      }
+      buffer = null;
+
+      // The SDK's share: running the callbacks and collecting the points, nothing written.
+      long[] collect = new long[scrapes];
+      for (int i = -1; i < scrapes; i++) {
+        long t0 = System.nanoTime();
+        int points = sdkOnly.collect();
+        long t = System.nanoTime() - t0;
+        if (i >= 0) {
+          collect[i] = t;
+          progress("SDK collection (" + points + " points)", i, t, 0);
+        }
+      }
+
+      // The SDK alone: the same points recorded on the same kinds of instruments from arrays built
+      // beforehand, with none of this project's code in the callback. Any exporter fed from
+      // observable instruments pays at least this.
+      long[] bare = BareSdk.collect(sdkOnly.lastCollection, scrapes);
+      progress("SDK alone, same points", scrapes - 1, median(bare), 0);
 
       // The stock exporter: same provider, same callbacks; collection and text format, no HTTP.
       PrometheusTextFormatWriter writer = PrometheusTextFormatWriter.create();
@@ -394,11 +450,32 @@ public final class ScaleBenchmark {
           progress("OTLP collect+export", i, t, receiver.bytes.get() - before);
         }
       }
+      // The exporter alone: the points of an earlier collection marshaled and sent again.
+      long[] otlpExport = new long[otlpRuns];
+      if (otlpRuns > 0) {
+        try (OtlpHttpMetricExporter exporter = OtlpHttpMetricExporter.builder().setEndpoint(receiver.endpoint())
+            .setTimeout(Duration.ofMinutes(2)).setMemoryMode(MemoryMode.IMMUTABLE_DATA).build()) {
+          for (int i = -1; i < otlpRuns; i++) {
+            long t0 = System.nanoTime();
+            if (!exporter.export(sdkOnly.lastCollection).join(3, TimeUnit.MINUTES).isSuccess()) {
+              throw new IllegalStateException("OTLP export failed");
+            }
+            long t = System.nanoTime() - t0;
+            if (i >= 0) {
+              otlpExport[i] = t;
+            }
+          }
+        }
+        progress("OTLP export alone", otlpRuns - 1, median(otlpExport), receiver.lastRequest.get());
+      }
 
       figure(p + "scrape_http_ms_median", ms(median(http)));
       figure(p + "scrape_http_ms_worst", ms(max(http)));
       figure(p + "scrape_in_process_ms_median", ms(median(local)));
       figure(p + "floor_ms_median", ms(median(floor)));
+      figure(p + "http_floor_ms_median", ms(median(httpFloor)));
+      figure(p + "sdk_collect_ms_median", ms(median(collect)));
+      figure(p + "sdk_bare_collect_ms_median", ms(median(bare)));
       if (stockRuns > 0) {
         figure(p + "stock_ms_median", ms(median(stockTimes)));
         figure(p + "stock_ms_worst", ms(max(stockTimes)));
@@ -407,9 +484,11 @@ public final class ScaleBenchmark {
         figure(p + "stock_over_floor", ratio(median(stockTimes), median(floor)));
       }
       figure(p + "scrape_over_floor", ratio(median(http), median(floor)));
+      figure(p + "scrape_over_http_floor", ratio(median(http), median(httpFloor)));
       if (otlpRuns > 0) {
         figure(p + "otlp_ms_median", ms(median(otlpTimes)));
         figure(p + "otlp_ms_worst", ms(max(otlpTimes)));
+        figure(p + "otlp_export_only_ms_median", ms(median(otlpExport)));
         figure(p + "otlp_request_bytes", receiver.lastRequest.get());
       }
     } finally {
@@ -417,6 +496,26 @@ public final class ScaleBenchmark {
       metrics.close();
       provider.close();
       receiver.close();
+    }
+  }
+
+  /** Reads and discards the body, as a scraper that parses while it reads does; returns its length. */
+  private static long httpDrain(URL url) throws IOException {
+    HttpURLConnection c = (HttpURLConnection) url.openConnection();
+    c.setRequestProperty("Accept", "text/plain;version=0.0.4");
+    c.setReadTimeout(120_000);
+    byte[] chunk = new byte[64 * 1024];
+    long length = 0;
+    try (InputStream in = c.getInputStream()) {
+      if (c.getResponseCode() != 200) {
+        throw new IOException(url + " answered " + c.getResponseCode());
+      }
+      for (int n; (n = in.read(chunk)) > 0; ) {
+        length += n;
+      }
+      return length;
+    } finally {
+      c.disconnect();
     }
   }
 
@@ -715,6 +814,88 @@ public final class ScaleBenchmark {
     }
   }
 
+  /** Serves fixed bytes on the JDK's HTTP server, streamed in 64 KiB writes like the exposition. */
+  static final class BytesServer implements AutoCloseable {
+    private final HttpServer server;
+
+    BytesServer(Buffer body) throws IOException {
+      server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 8);
+      server.createContext("/metrics", ex -> {
+        ex.sendResponseHeaders(200, 0);
+        try (OutputStream out = ex.getResponseBody()) {
+          for (int at = 0; at < body.size; at += 64 * 1024) {
+            out.write(body.bytes, at, Math.min(64 * 1024, body.size - at));
+          }
+        }
+      });
+      server.start();
+    }
+
+    URL url() throws IOException {
+      return URI.create("http://127.0.0.1:" + server.getAddress().getPort() + "/metrics").toURL();
+    }
+
+    @Override
+    public void close() {
+      server.stop(0);
+    }
+  }
+
+  /** Records given points on fresh instruments of a provider of its own, with nothing else in the callback. */
+  static final class BareSdk {
+    private BareSdk() {}
+
+    static long[] collect(Collection<MetricData> metrics, int times) {
+      CollectOnlyReader reader = new CollectOnlyReader();
+      SdkMeterProvider provider = SdkMeterProvider.builder().setExemplarFilter(ExemplarFilter.alwaysOff())
+          .registerMetricReader(reader, t -> LIMIT).build();
+      try {
+        Meter meter = provider.get("bare");
+        List<ObservableDoubleMeasurement> instruments = new ArrayList<>();
+        List<Attributes[]> attributes = new ArrayList<>();
+        List<double[]> values = new ArrayList<>();
+        for (MetricData m : metrics) {
+          if (m.getType() != MetricDataType.DOUBLE_GAUGE && m.getType() != MetricDataType.DOUBLE_SUM) {
+            continue;
+          }
+          instruments.add(m.getType() == MetricDataType.DOUBLE_SUM
+              ? meter.upDownCounterBuilder(m.getName()).ofDoubles().buildObserver()
+              : meter.gaugeBuilder(m.getName()).buildObserver());
+          List<? extends PointData> points = new ArrayList<>(m.getData().getPoints());
+          Attributes[] a = new Attributes[points.size()];
+          double[] v = new double[points.size()];
+          for (int i = 0; i < a.length; i++) {
+            a[i] = points.get(i).getAttributes();
+            v[i] = ((DoublePointData) points.get(i)).getValue();
+          }
+          attributes.add(a);
+          values.add(v);
+        }
+        meter.batchCallback(() -> {
+          for (int k = 0; k < instruments.size(); k++) {
+            ObservableDoubleMeasurement instrument = instruments.get(k);
+            Attributes[] a = attributes.get(k);
+            double[] v = values.get(k);
+            for (int i = 0; i < a.length; i++) {
+              instrument.record(v[i], a[i]);
+            }
+          }
+        }, instruments.get(0), instruments.subList(1, instruments.size()).toArray(new ObservableDoubleMeasurement[0]));
+        long[] out = new long[times];
+        for (int i = -1; i < times; i++) {
+          long t0 = System.nanoTime();
+          reader.collect();
+          if (i >= 0) {
+            out[i] = System.nanoTime() - t0;
+          }
+        }
+        return out;
+      } finally {
+        provider.close();
+      }
+    }
+  }
+
   static final class CountingStream extends OutputStream {
     long count;
 
@@ -734,6 +915,41 @@ public final class ScaleBenchmark {
    * the test receiver decodes every message into protobuf objects, which at this size would
    * measure the receiver rather than the exporter.
    */
+  /** Runs the callbacks and collects the points, as every reader does before writing anything. */
+  static final class CollectOnlyReader implements MetricReader {
+    private volatile CollectionRegistration registration = CollectionRegistration.noop();
+    Collection<MetricData> lastCollection = List.of();
+
+    int collect() {
+      int points = 0;
+      lastCollection = registration.collectAllMetrics();
+      for (MetricData m : lastCollection) {
+        points += m.getData().getPoints().size();
+      }
+      return points;
+    }
+
+    @Override
+    public void register(CollectionRegistration registration) {
+      this.registration = registration;
+    }
+
+    @Override
+    public AggregationTemporality getAggregationTemporality(InstrumentType instrumentType) {
+      return AggregationTemporality.CUMULATIVE;
+    }
+
+    @Override
+    public CompletableResultCode forceFlush() {
+      return CompletableResultCode.ofSuccess();
+    }
+
+    @Override
+    public CompletableResultCode shutdown() {
+      return CompletableResultCode.ofSuccess();
+    }
+  }
+
   static final class DrainReceiver implements AutoCloseable {
     final AtomicLong bytes = new AtomicLong();
     final AtomicLong lastRequest = new AtomicLong();
