@@ -171,16 +171,18 @@ public final class KindMetrics {
       rec.accumulators = accumulators;
       rec.sink = sink;
       try {
+        int n = families.size();
         for (Map<String, Object> object : objects) {
           Entry[][] before = previous.get(object);
-          Entry[][] after = new Entry[families.size()][];
-          for (int i = 0; i < after.length; i++) {
+          // Shared with the previous collection until a family's entries change: most objects
+          // replay everything, and then nothing is allocated for them.
+          Entry[][] after = before;
+          for (int i = 0; i < n; i++) {
             Entry[] kept = before == null ? null : before[i];
             if (kept != null && kept.length > 0 && kept[0] instanceof Clocked) {
               kept = ((Clocked) kept[0]).entries;
             } else if (kept != null) {
               replay(kept, rec);
-              after[i] = kept;
               continue;
             }
             CompiledFamily f = families.get(i);
@@ -188,6 +190,9 @@ public final class KindMetrics {
             scope.reset(object, now).takeClockRead();
             f.evaluate(scope, rec);
             Entry[] made = rec.finish();
+            if (after == before) {
+              after = before == null ? new Entry[n][] : before.clone();
+            }
             // Results that depend on the clock are kept only for their attachments.
             after[i] = scope.takeClockRead() ? new Entry[] {new Clocked(f, made)} : made;
           }

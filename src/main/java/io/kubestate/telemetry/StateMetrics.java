@@ -14,6 +14,7 @@ import io.opentelemetry.api.metrics.ObservableMeasurement;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
@@ -87,11 +88,16 @@ public final class StateMetrics implements AutoCloseable {
     KindMetrics.Memo memo = kind.newMemo();
     Sink sink = new Sink(bindings);
     Runnable collect = () -> {
-      long start = System.nanoTime();
-      bindings.values().forEach(b -> b.count = 0);
-      kind.collect(store.objects(kind.target()), clock.instant(), memo, sink);
-      bindings.values().forEach(this::checkCardinality);
-      stats.duration((System.nanoTime() - start) / 1e9);
+      // The SDK already runs one meter's collections one after the other; the sink's buffer must
+      // not depend on that.
+      synchronized (sink) {
+        long start = System.nanoTime();
+        bindings.values().forEach(b -> b.count = 0);
+        kind.collect(store.objects(kind.target()), clock.instant(), memo, sink);
+        sink.flush();
+        bindings.values().forEach(this::checkCardinality);
+        stats.duration((System.nanoTime() - start) / 1e9);
+      }
     };
     callbacks.add(meter.batchCallback(collect, observers.get(0),
         observers.subList(1, observers.size()).toArray(new ObservableMeasurement[0])));
@@ -124,6 +130,44 @@ public final class StateMetrics implements AutoCloseable {
     callbacks.clear();
   }
 
+  /**
+   * Observations of one collection, recorded on the SDK's instruments only after every object has
+   * been walked: recording while walking interleaves two large working sets (the kept samples and
+   * the SDK's per-series storage), which at 100,000 objects made the SDK's part several times slower
+   * than recording the same observations in one tight pass.
+   */
+  private static final class Measurements {
+    private ObservableDoubleMeasurement[] instruments = new ObservableDoubleMeasurement[1024];
+    private Attributes[] attributes = new Attributes[1024];
+    private double[] values = new double[1024];
+    private int size;
+
+    void add(ObservableDoubleMeasurement instrument, Attributes a, double value) {
+      if (size == values.length) {
+        int capacity = size * 2;
+        instruments = Arrays.copyOf(instruments, capacity);
+        attributes = Arrays.copyOf(attributes, capacity);
+        values = Arrays.copyOf(values, capacity);
+      }
+      instruments[size] = instrument;
+      attributes[size] = a;
+      values[size] = value;
+      size++;
+    }
+
+    void recordAll() {
+      try {
+        for (int i = 0; i < size; i++) {
+          instruments[i].record(values[i], attributes[i]);
+        }
+      } finally {
+        Arrays.fill(instruments, 0, size, null);
+        Arrays.fill(attributes, 0, size, null);
+        size = 0;
+      }
+    }
+  }
+
   private static final class Binding {
     final CompiledFamily family;
     final ObservableDoubleMeasurement measurement;
@@ -139,12 +183,13 @@ public final class StateMetrics implements AutoCloseable {
   }
 
   /**
-   * Records samples; the attributes of a sample that stays the same from one collection to the
-   * next are built once and handed to the SDK as the same instance, which its storage then finds
-   * by identity.
+   * Gathers the samples of one collection for the instruments; the attributes of a sample that
+   * stays the same from one collection to the next are built once and handed to the SDK as the same
+   * instance, which its storage then finds by identity.
    */
   private final class Sink implements KindMetrics.MemoSink {
     private final Map<CompiledFamily, Binding> bindings;
+    private final Measurements pending = new Measurements();
     private int truncated;
 
     Sink(Map<CompiledFamily, Binding> bindings) {
@@ -163,7 +208,7 @@ public final class StateMetrics implements AutoCloseable {
         stats.truncated(b.family.name());
       }
       b.count++;
-      b.measurement.record(sample.value(), a);
+      pending.add(b.measurement, a, sample.value());
     }
 
     @Override
@@ -174,7 +219,11 @@ public final class StateMetrics implements AutoCloseable {
         stats.truncated(family.name());
       }
       b.count++;
-      b.measurement.record(value, a);
+      pending.add(b.measurement, a, value);
+    }
+
+    void flush() {
+      pending.recordAll();
     }
 
     private SampleAttributes prepare(Binding b, String[] values, String[] extra) {
