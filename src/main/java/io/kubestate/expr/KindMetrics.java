@@ -155,9 +155,8 @@ public final class KindMetrics {
 
   /** What the families of one kind produced per object at the last collection. */
   public static final class Memo {
-    /** Per object, per family (in {@link #families} order): its entries, or null when it read the clock. */
-    private IdentityHashMap<Map<String, Object>, Entry[][]> previous = new IdentityHashMap<>();
-    private IdentityHashMap<Map<String, Object>, Entry[][]> next = new IdentityHashMap<>();
+    private Walk previous = new Walk();
+    private Walk next = new Walk();
     private final Recorder recorder = new Recorder();
     private final Scope scope = new Scope();
 
@@ -172,8 +171,9 @@ public final class KindMetrics {
       rec.sink = sink;
       try {
         int n = families.size();
+        previous.rewind();
         for (Map<String, Object> object : objects) {
-          Entry[][] before = previous.get(object);
+          Entry[][] before = previous.find(object);
           // Shared with the previous collection until a family's entries change: most objects
           // replay everything, and then nothing is allocated for them.
           Entry[][] after = before;
@@ -196,10 +196,10 @@ public final class KindMetrics {
             // Results that depend on the clock are kept only for their attachments.
             after[i] = scope.takeClockRead() ? new Entry[] {new Clocked(f, made)} : made;
           }
-          next.put(object, after);
+          next.add(object, after);
         }
       } finally {
-        IdentityHashMap<Map<String, Object>, Entry[][]> swap = previous;
+        Walk swap = previous;
         previous = next;
         next = swap;
         next.clear();
@@ -219,6 +219,81 @@ public final class KindMetrics {
           rec.sink.problem(p.family, p.reason, p.message);
         }
       }
+    }
+  }
+
+  /**
+   * The objects of one collection in the order the source gave them, each with its entries per
+   * family (in family order). Sources iterate in a stable order (a hash map's, which an update in
+   * place keeps and an insertion or a deletion shifts by one), so the next collection finds most
+   * objects a few places ahead of a cursor that moves along this list, and looks them up by
+   * identity only once the order has moved further: at 100,000 objects, a hash lookup and insertion
+   * per object per collection cost more than the replay itself. Until then an object that moved far
+   * is evaluated again, as a new one would be.
+   */
+  private static final class Walk {
+    /** How far ahead of the cursor an object is looked for. */
+    private static final int WINDOW = 64;
+    /** Misses in a row (new or changed objects, or a moved order) before objects are looked up by identity. */
+    private static final int MISSES = 64;
+
+    @SuppressWarnings("unchecked")
+    private Map<String, Object>[] objects = new Map[16];
+    private Entry[][][] entries = new Entry[16][][];
+    private int size;
+    private int cursor;
+    private int misses;
+    /** Built once the order has moved too far for the cursor; dropped at the next rewind. */
+    private IdentityHashMap<Map<String, Object>, Integer> index;
+
+    void add(Map<String, Object> object, Entry[][] produced) {
+      if (size == objects.length) {
+        objects = Arrays.copyOf(objects, size * 2);
+        entries = Arrays.copyOf(entries, size * 2);
+      }
+      objects[size] = object;
+      entries[size] = produced;
+      size++;
+    }
+
+    void rewind() {
+      cursor = 0;
+      misses = 0;
+      index = null;
+    }
+
+    /** What {@code object} (the same instance) produced in this walk, or null if it was not in it. */
+    Entry[][] find(Map<String, Object> object) {
+      if (index == null) {
+        for (int k = 0; k < WINDOW && cursor + k < size; k++) {
+          if (objects[cursor + k] == object) {
+            cursor += k + 1;
+            // Right at the cursor, or just past an insertion, deletion or change: the order holds.
+            // A hit further on may be chance in an order that moved, and does not count.
+            if (k < 4) {
+              misses = 0;
+            }
+            return entries[cursor - 1];
+          }
+        }
+        // A new or changed object, or the order moved further than the window.
+        if (++misses <= MISSES || cursor >= size) {
+          return null;
+        }
+        index = new IdentityHashMap<>(size * 2);
+        for (int i = 0; i < size; i++) {
+          index.put(objects[i], i);
+        }
+      }
+      Integer at = index.get(object);
+      return at == null ? null : entries[at];
+    }
+
+    void clear() {
+      Arrays.fill(objects, 0, size, null);
+      Arrays.fill(entries, 0, size, null);
+      size = 0;
+      rewind();
     }
   }
 
