@@ -132,9 +132,9 @@ public final class StateMetrics implements AutoCloseable {
 
   /**
    * Observations of one collection, recorded on the SDK's instruments only after every object has
-   * been walked: recording while walking interleaves two large working sets (the kept samples and
-   * the SDK's per-series storage), which at 100,000 objects made the SDK's part several times slower
-   * than recording the same observations in one tight pass.
+   * been walked: recording while walking interleaves two large working sets in the processor's
+   * caches (the kept samples and the SDK's per-series storage); one tight pass afterwards made the
+   * SDK's part of a 100,000-object collection 15-30% faster.
    */
   private static final class Measurements {
     private ObservableDoubleMeasurement[] instruments = new ObservableDoubleMeasurement[1024];
