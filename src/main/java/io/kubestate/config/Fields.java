@@ -132,15 +132,24 @@ final class Fields {
     }
   }
 
+  /** The map under {@code key}; null when it is absent or null, and when it is not a map (a problem then). */
+  private Node.Mapping mapping(String key) {
+    Node n = node(key);
+    if (n == null || (n instanceof Node.Scalar s && s.value() == null)) {
+      return null;
+    }
+    if (n instanceof Node.Mapping m) {
+      return m;
+    }
+    problems.add(n.position(), "\"" + key + "\" must be a map, found " + n.describe());
+    return null;
+  }
+
   /** A map of strings to strings, such as kube-state-metrics' {@code commonLabels}. */
   Map<String, String> stringMap(String key) {
-    Node n = node(key);
     Map<String, String> out = new java.util.LinkedHashMap<>();
-    if (n == null || (n instanceof Node.Scalar s && s.value() == null)) {
-      return out;
-    }
-    if (!(n instanceof Node.Mapping m)) {
-      problems.add(n.position(), "\"" + key + "\" must be a map, found " + n.describe());
+    Node.Mapping m = mapping(key);
+    if (m == null) {
       return out;
     }
     m.entries().forEach((k, e) -> {
@@ -155,13 +164,9 @@ final class Fields {
 
   /** A map of strings to lists of strings, such as kube-state-metrics' {@code labelsFromPath}. */
   Map<String, List<String>> pathMap(String key) {
-    Node n = node(key);
     Map<String, List<String>> out = new java.util.LinkedHashMap<>();
-    if (n == null || (n instanceof Node.Scalar s && s.value() == null)) {
-      return out;
-    }
-    if (!(n instanceof Node.Mapping m)) {
-      problems.add(n.position(), "\"" + key + "\" must be a map, found " + n.describe());
+    Node.Mapping m = mapping(key);
+    if (m == null) {
       return out;
     }
     m.entries().forEach((k, e) -> {
