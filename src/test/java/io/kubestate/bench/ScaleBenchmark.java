@@ -329,11 +329,9 @@ public final class ScaleBenchmark {
     PrometheusMetricReader stock = PrometheusMetricReader.builder().setOtelScopeLabelsEnabled(false).build();
     DrainReceiver receiver = new DrainReceiver();
     CollectOnlyReader sdkOnly = new CollectOnlyReader();
-    PeriodicMetricReader otlp = PeriodicMetricReader.builder(OtlpHttpMetricExporter.builder()
-            .setEndpoint(receiver.endpoint()).setTimeout(Duration.ofMinutes(2))
-            .setMemoryMode(MemoryMode.IMMUTABLE_DATA).build())
+    PeriodicMetricReader otlp = PeriodicMetricReader.builder(otlpExporter(receiver))
         .setInterval(Duration.ofDays(1)).build();
-    // The exemplar filter and the exporter's memory mode are the ones Telemetry sets by default.
+    // The exemplar filter Telemetry sets by default.
     SdkMeterProvider provider = SdkMeterProvider.builder()
         .setExemplarFilter(ExemplarFilter.alwaysOff())
         .setResource(Resource.create(Attributes.of(AttributeKey.stringKey("service.name"), "kube-state-otel",
@@ -466,8 +464,7 @@ public final class ScaleBenchmark {
       // The exporter alone: the points of an earlier collection marshaled and sent again.
       long[] otlpExport = new long[otlpRuns];
       if (otlpRuns > 0) {
-        try (OtlpHttpMetricExporter exporter = OtlpHttpMetricExporter.builder().setEndpoint(receiver.endpoint())
-            .setTimeout(Duration.ofMinutes(2)).setMemoryMode(MemoryMode.IMMUTABLE_DATA).build()) {
+        try (OtlpHttpMetricExporter exporter = otlpExporter(receiver)) {
           for (int i = -1; i < otlpRuns; i++) {
             long t0 = System.nanoTime();
             if (!exporter.export(sdkOnly.lastCollection).join(3, TimeUnit.MINUTES).isSuccess()) {
@@ -512,27 +509,34 @@ public final class ScaleBenchmark {
     }
   }
 
+  /** The real OTLP/HTTP exporter, with the memory mode Telemetry sets by default, into {@code receiver}. */
+  private static OtlpHttpMetricExporter otlpExporter(DrainReceiver receiver) {
+    return OtlpHttpMetricExporter.builder().setEndpoint(receiver.endpoint()).setTimeout(Duration.ofMinutes(2))
+        .setMemoryMode(MemoryMode.IMMUTABLE_DATA).build();
+  }
+
   /** Reads and discards the body, as a scraper that parses while it reads does; returns its length. */
   private static long httpDrain(URL url) throws IOException {
-    HttpURLConnection c = (HttpURLConnection) url.openConnection();
-    c.setRequestProperty("Accept", "text/plain;version=0.0.4");
-    c.setReadTimeout(120_000);
-    byte[] chunk = new byte[64 * 1024];
-    long length = 0;
-    try (InputStream in = c.getInputStream()) {
-      if (c.getResponseCode() != 200) {
-        throw new IOException(url + " answered " + c.getResponseCode());
-      }
+    return httpGet(url, in -> {
+      byte[] chunk = new byte[64 * 1024];
+      long length = 0;
       for (int n; (n = in.read(chunk)) > 0; ) {
         length += n;
       }
       return length;
-    } finally {
-      c.disconnect();
-    }
+    });
   }
 
   private static byte[] httpGet(URL url) throws IOException {
+    return httpGet(url, InputStream::readAllBytes);
+  }
+
+  private interface BodyReader<T> {
+    T read(InputStream body) throws IOException;
+  }
+
+  /** Scrapes {@code url} in the text format and reads the body with {@code reader}. */
+  private static <T> T httpGet(URL url, BodyReader<T> reader) throws IOException {
     HttpURLConnection c = (HttpURLConnection) url.openConnection();
     c.setRequestProperty("Accept", "text/plain;version=0.0.4");
     c.setReadTimeout(120_000);
@@ -540,7 +544,7 @@ public final class ScaleBenchmark {
       if (c.getResponseCode() != 200) {
         throw new IOException(url + " answered " + c.getResponseCode());
       }
-      return in.readAllBytes();
+      return reader.read(in);
     } finally {
       c.disconnect();
     }
