@@ -77,7 +77,7 @@ public final class KindMetrics {
 
   /** Memory of one caller's collections, for {@link #collect(Iterable, Instant, Memo, MemoSink)}. */
   public Memo newMemo() {
-    return new Memo();
+    return new Memo(accumulators());
   }
 
   private Map<CompiledFamily, Accumulator> accumulators() {
@@ -102,6 +102,8 @@ public final class KindMetrics {
     private final double value;
     /** The sink's own prepared form of this sample's attributes; kept while the sample stays the same. */
     public Object attachment;
+    /** Where this sample is counted when its family aggregates: found once, not hashed at every collection. */
+    private Accumulator.Cell cell;
 
     Sample(CompiledFamily family, String[] values, String[] extra, double value) {
       super(family);
@@ -159,13 +161,17 @@ public final class KindMetrics {
     private Walk next = new Walk();
     private final Recorder recorder = new Recorder();
     private final Scope scope = new Scope();
+    /** Kept from one collection to the next, so that a replayed sample finds its total without hashing. */
+    private final Map<CompiledFamily, Accumulator> accumulators;
 
-    private Memo() {}
+    private Memo(Map<CompiledFamily, Accumulator> accumulators) {
+      this.accumulators = accumulators;
+    }
 
     private void collect(KindMetrics kind, Iterable<? extends Map<String, Object>> objects, Instant now,
         MemoSink sink) {
       List<CompiledFamily> families = kind.families;
-      Map<CompiledFamily, Accumulator> accumulators = kind.accumulators();
+      accumulators.values().forEach(Accumulator::begin);
       Recorder rec = recorder;
       rec.accumulators = accumulators;
       rec.sink = sink;
@@ -338,11 +344,11 @@ public final class KindMetrics {
     }
 
     void deliver(Sample s) {
-      Accumulator acc = accumulators.get(s.family);
+      Accumulator acc = accumulators.isEmpty() ? null : accumulators.get(s.family);
       if (acc == null) {
         sink.sample(s);
       } else {
-        acc.add(s.values, s.value);
+        acc.add(s);
       }
     }
 
@@ -353,30 +359,82 @@ public final class KindMetrics {
     }
   }
 
-  /** Count or sum per distinct attribute tuple. */
+  /**
+   * Count or sum per distinct attribute tuple. Kept by a memo across collections: each collection
+   * starts a new round, and a tuple no object produced in a round is dropped when it is flushed.
+   */
   private static final class Accumulator {
     private final Aggregation.Function function;
-    private final Map<Tuple, double[]> totals = new HashMap<>();
+    private final Map<Tuple, Cell> totals = new HashMap<>();
     /** Looks a tuple up without copying it; only a tuple seen for the first time is copied. */
     private final Tuple probe = new Tuple(null);
+    private int round;
 
     Accumulator(Aggregation.Function function) {
       this.function = function;
     }
 
+    void begin() {
+      round++;
+    }
+
     void add(String[] attributeValues, double value) {
-      probe.set(attributeValues);
-      double[] total = totals.get(probe);
-      if (total == null) {
-        total = new double[1];
-        totals.put(new Tuple(attributeValues.clone()), total);
+      cell(attributeValues).add(round, function == Aggregation.Function.COUNT ? 1 : value);
+    }
+
+    void add(Sample s) {
+      Cell c = s.cell;
+      if (c == null || c.owner != this || c.dropped) {
+        c = cell(s.values);
+        s.cell = c;
       }
+      c.add(round, function == Aggregation.Function.COUNT ? 1 : s.value);
+    }
+
+    private Cell cell(String[] attributeValues) {
+      probe.set(attributeValues);
+      Cell c = totals.get(probe);
       probe.set(null);
-      total[0] += function == Aggregation.Function.COUNT ? 1 : value;
+      if (c == null) {
+        c = new Cell(this, round);
+        totals.put(new Tuple(attributeValues.clone()), c);
+      }
+      return c;
     }
 
     void flush(CompiledFamily family, SampleSink sink) {
-      totals.forEach((tuple, total) -> sink.sample(family, tuple.values.clone(), null, total[0]));
+      var it = totals.entrySet().iterator();
+      while (it.hasNext()) {
+        var e = it.next();
+        Cell c = e.getValue();
+        if (c.round != round) {
+          c.dropped = true;
+          it.remove();
+        } else {
+          sink.sample(family, e.getKey().values.clone(), null, c.total);
+        }
+      }
+    }
+
+    /** One tuple's total in the current round. */
+    static final class Cell {
+      final Accumulator owner;
+      int round;
+      double total;
+      boolean dropped;
+
+      Cell(Accumulator owner, int round) {
+        this.owner = owner;
+        this.round = round;
+      }
+
+      void add(int current, double value) {
+        if (round != current) {
+          round = current;
+          total = 0;
+        }
+        total += value;
+      }
     }
   }
 
