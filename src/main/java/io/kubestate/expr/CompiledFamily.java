@@ -22,7 +22,7 @@ public final class CompiledFamily {
   private final Expression value;
   private final String[] states;
   private final Aggregation.Function aggregate;
-  private KsmFamily compat;
+  private KsmFamily[] compat;
 
   /** A compiled {@code when} condition. */
   interface Predicate {
@@ -97,8 +97,21 @@ public final class CompiledFamily {
 
   /** Evaluates this family by kube-state-metrics' rules instead of the native ones. */
   CompiledFamily withCompat(KsmFamily rules) {
-    this.compat = rules;
+    this.compat = new KsmFamily[] {rules};
     return this;
+  }
+
+  /**
+   * Adds the series of one more kube-state-metrics metric of the same name and kind: kube-state-metrics
+   * serves such definitions as one family, under the first one's HELP and TYPE.
+   */
+  void addCompat(KsmFamily rules) {
+    compat = java.util.Arrays.copyOf(compat, compat.length + 1);
+    compat[compat.length - 1] = rules;
+  }
+
+  boolean isCompat() {
+    return compat != null;
   }
 
   /** Tells the projection what this family reads. */
@@ -132,7 +145,9 @@ public final class CompiledFamily {
   public void evaluate(Scope scope, SampleSink sink) {
     try {
       if (compat != null) {
-        compat.evaluate(scope.root(), this, sink);
+        for (KsmFamily rules : compat) {
+          rules.evaluate(scope.root(), this, sink);
+        }
         return;
       }
       iterate(scope, 0, sink);

@@ -39,11 +39,22 @@ public final class Compiler {
 
   private CompiledConfig compileAll(MetricsConfig config) {
     Map<WatchTarget, List<CompiledFamily>> grouped = new LinkedHashMap<>();
+    Map<WatchTarget, Map<String, CompiledFamily>> compatByName = new HashMap<>();
     for (ResourceConfig r : config.resources()) {
       WatchTarget target = new WatchTarget(r.group(), r.versions(), r.kind(), r.plural(), r.labelSelector());
       List<CompiledFamily> families = grouped.computeIfAbsent(target, t -> new ArrayList<>());
+      Map<String, CompiledFamily> compat = compatByName.computeIfAbsent(target, t -> new HashMap<>());
       Set<String> namesInResource = new HashSet<>();
       for (FamilyConfig f : r.families()) {
+        CompiledFamily sameName = compat.get(f.name());
+        if (f.compat() != null && sameName != null) {
+          // kube-state-metrics accepts a name defined twice for one kind (the same metric with other
+          // commonLabels) and serves one family; only a second TYPE cannot be served.
+          if (checkAgainstOtherDefinitions(f)) {
+            mergeCompat(r, f, sameName);
+          }
+          continue;
+        }
         if (!namesInResource.add(f.name())) {
           problems.add(f.position(), "family \"" + f.name() + "\" is defined twice for " + r.groupKind());
           continue;
@@ -52,6 +63,9 @@ public final class Compiler {
         CompiledFamily compiled = family(r, f);
         if (compiled != null) {
           families.add(compiled);
+          if (compiled.isCompat()) {
+            compat.put(f.name(), compiled);
+          }
         }
       }
     }
@@ -60,12 +74,28 @@ public final class Compiler {
     return new CompiledConfig(kinds);
   }
 
-  /** The same name may be produced from several kinds, but then it must mean the same thing. */
-  private void checkAgainstOtherDefinitions(FamilyConfig f) {
+  private void mergeCompat(ResourceConfig r, FamilyConfig f, CompiledFamily into) {
+    guardSecrets(r, f);
+    into.addCompat(new KsmFamily(f.compat()));
+  }
+
+  private void guardSecrets(ResourceConfig r, FamilyConfig f) {
+    if (SecretGuard.appliesTo(r)) {
+      SecretGuard.check(r, f, problems);
+    }
+  }
+
+  /**
+   * The same name may be produced from several kinds, but then it must mean the same thing.
+   *
+   * @return whether it does; false when a problem was reported
+   */
+  private boolean checkAgainstOtherDefinitions(FamilyConfig f) {
     FamilyConfig earlier = byName.putIfAbsent(f.name(), f);
     if (earlier == null) {
-      return;
+      return true;
     }
+    int before = problems.list().size();
     if (earlier.type() != f.type()) {
       problems.add(f.position(), "family \"" + f.name() + "\" is a " + f.type().word() + " here but a "
           + earlier.type().word() + " at " + earlier.position());
@@ -82,6 +112,7 @@ public final class Compiler {
       problems.add(f.position(), "family \"" + f.name() + "\" is aggregated in one place and not in the other ("
           + earlier.position() + ")");
     }
+    return problems.list().size() == before;
   }
 
   /** The attribute keys a family declares itself (the resource's may differ between kinds). */
@@ -99,9 +130,7 @@ public final class Compiler {
   }
 
   private CompiledFamily family(ResourceConfig r, FamilyConfig f) {
-    if (SecretGuard.appliesTo(r)) {
-      SecretGuard.check(r, f, problems);
-    }
+    guardSecrets(r, f);
     if (f.compat() != null) {
       return new CompiledFamily(f.name(), f.type(), f.description(), f.unit(), f.position(), List.of(), List.of(),
           List.of(), List.of(), List.of(), List.of(), null, List.of(), null).withCompat(new KsmFamily(f.compat()));

@@ -226,6 +226,31 @@ class KsmConformanceTest {
               commonLabels: {team: b}
               each: {type: Gauge, gauge: {path: [spec, replicas]}}
             """), List.of(series("foo_replicas", 1, "team", "b"))),
+        // config.go GetMetricNamePrefix: a null prefix is a nil pointer, the same as no key: the default applies.
+        Arguments.argumentSet("null prefix", config("""
+            metricNamePrefix: null
+            """, """
+            - name: replicas
+              each: {type: Gauge, gauge: {path: [spec, replicas]}}
+            """), List.of(series("kube_customresource_replicas", 1))),
+        // registry_factory.go fullName: prefix and name joined with "_" as written, nothing tidied.
+        Arguments.argumentSet("prefix ending in an underscore", config("""
+            metricNamePrefix: acme_
+            """, """
+            - name: uptime
+              each: {type: Gauge, gauge: {path: [status, uptime]}}
+            """), List.of(series("acme__uptime", 43.21))),
+        // The same name twice in one resource with other commonLabels: kube-state-metrics writes both
+        // definitions' series under one header (metrics_writer.go SanitizeHeaders).
+        Arguments.argumentSet("one name defined twice", config("", """
+            - name: order_value
+              commonLabels: {position: first}
+              each: {type: Gauge, gauge: {path: [spec, order, "0", value]}}
+            - name: order_value
+              commonLabels: {position: last}
+              each: {type: Gauge, gauge: {path: [spec, order, "-1", value]}}
+            """), List.of(series("kube_customresource_order_value", 1, "position", "first"),
+            series("kube_customresource_order_value", 0, "position", "last"))),
         // eachValue.DefaultLabels: a label of the sample wins over a common label with the same name.
         Arguments.argumentSet("sample labels win over common labels", config("""
             metricNamePrefix: myteam_foo
