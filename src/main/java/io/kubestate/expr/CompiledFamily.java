@@ -10,7 +10,7 @@ import java.util.Map;
 public final class CompiledFamily {
   private final String name;
   private final FamilyType type;
-  private final String description;
+  private String description;
   private final String unit;
   private final Position position;
   private final String[] attributeKeys;
@@ -112,6 +112,11 @@ public final class CompiledFamily {
 
   boolean isCompat() {
     return compat != null;
+  }
+
+  /** Sets the help a kube-state-metrics family shares with other kinds' families of its name. */
+  void describe(String help) {
+    this.description = help;
   }
 
   /** Tells the projection what this family reads. */

@@ -11,10 +11,12 @@ import io.kubestate.config.Position;
 import io.kubestate.config.Problems;
 import io.kubestate.config.ResourceConfig;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
@@ -69,9 +71,32 @@ public final class Compiler {
         }
       }
     }
+    shareHelp(grouped);
     List<KindMetrics> kinds = new ArrayList<>();
     grouped.forEach((t, fams) -> kinds.add(new KindMetrics(t, fams)));
     return new CompiledConfig(kinds);
+  }
+
+  /**
+   * kube-state-metrics writes one HELP per name, the first it meets: its resources in the order of
+   * their "group/version, Resource=plural" text (builder.go sorts them), and within one resource the
+   * first definition. A kube-state-metrics name shared by several kinds (Flux's gotk_resource_info)
+   * takes that one help everywhere, so that OpenTelemetry too sees one description per name.
+   */
+  private static void shareHelp(Map<WatchTarget, List<CompiledFamily>> grouped) {
+    Map<String, String> help = new HashMap<>();
+    grouped.entrySet().stream()
+        .sorted(Comparator.comparing(e -> storeOrder(e.getKey())))
+        .forEach(e -> e.getValue().stream().filter(CompiledFamily::isCompat)
+            .forEach(f -> help.putIfAbsent(f.name(), f.description())));
+    grouped.values().forEach(families -> families.stream().filter(CompiledFamily::isCompat)
+        .forEach(f -> f.describe(help.get(f.name()))));
+  }
+
+  /** Without a configured plural the lowercase kind stands in for the CRD's, which sorts alike. */
+  private static String storeOrder(WatchTarget t) {
+    String resource = t.plural() != null ? t.plural() : t.kind().toLowerCase(Locale.ROOT);
+    return t.group() + "/" + t.versions().get(0) + ", Resource=" + resource;
   }
 
   private void mergeCompat(ResourceConfig r, FamilyConfig f, CompiledFamily into) {

@@ -7,9 +7,10 @@ import io.kubestate.expr.Compiler;
 import io.kubestate.expr.KindMetrics;
 import io.kubestate.source.FileSource;
 import io.kubestate.telemetry.PrometheusRendering;
+import io.kubestate.testing.Exposition;
+import io.kubestate.testing.Exposition.Series;
 import java.nio.file.Path;
 import java.time.Clock;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -28,14 +29,6 @@ class KsmConformanceTest {
   private static final Path OBJECT = Path.of("src/test/resources/kube-state-metrics/foo.yaml");
   private static final Map<String, String> GVK = Map.of("customresource_group", "myteam.io",
       "customresource_kind", "Foo", "customresource_version", "v1");
-
-  /** A series as Prometheus sees it: name, label set, value. */
-  record Series(String name, Map<String, String> labels, double value) {
-    @Override
-    public String toString() {
-      return name + labels + " " + value;
-    }
-  }
 
   static Series series(String name, double value, String... labels) {
     Map<String, String> l = new TreeMap<>(GVK);
@@ -271,29 +264,6 @@ class KsmConformanceTest {
     CompiledConfig compiled = Compiler.compile(parsed);
     FileSource objects = FileSource.load(List.of(OBJECT), compiled.kinds().stream().map(KindMetrics::target).toList());
     String text = PrometheusRendering.render(compiled, objects, Clock.systemUTC(), 1000);
-    assertThat(parse(text)).containsExactlyInAnyOrderElementsOf(expected);
-  }
-
-  /** Samples of a text exposition; label values here have no escapes. */
-  static List<Series> parse(String text) {
-    List<Series> out = new ArrayList<>();
-    for (String line : text.split("\n")) {
-      if (line.isEmpty() || line.startsWith("#")) {
-        continue;
-      }
-      int brace = line.indexOf('{');
-      int space = line.lastIndexOf(' ');
-      String name = brace < 0 ? line.substring(0, space) : line.substring(0, brace);
-      Map<String, String> labels = new TreeMap<>();
-      if (brace >= 0) {
-        String body = line.substring(brace + 1, line.lastIndexOf('}'));
-        for (String pair : body.split("\",")) {
-          int eq = pair.indexOf('=');
-          labels.put(pair.substring(0, eq), pair.substring(eq + 2).replaceAll("\"$", ""));
-        }
-      }
-      out.add(new Series(name, labels, Double.parseDouble(line.substring(space + 1))));
-    }
-    return out;
+    assertThat(Exposition.parse(text).series()).containsExactlyInAnyOrderElementsOf(expected);
   }
 }
