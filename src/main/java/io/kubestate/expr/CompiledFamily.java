@@ -150,8 +150,9 @@ public final class CompiledFamily {
   public void evaluate(Scope scope, SampleSink sink) {
     try {
       if (compat != null) {
+        SampleSink target = compat.length == 1 ? sink : new FirstSampleOfEachSeries(sink);
         for (KsmFamily rules : compat) {
-          rules.evaluate(scope.root(), this, sink);
+          rules.evaluate(scope.root(), this, target);
         }
         return;
       }

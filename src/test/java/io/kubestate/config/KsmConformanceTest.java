@@ -244,6 +244,19 @@ class KsmConformanceTest {
               each: {type: Gauge, gauge: {path: [spec, order, "-1", value]}}
             """), List.of(series("kube_customresource_order_value", 1, "position", "first"),
             series("kube_customresource_order_value", 0, "position", "last"))),
+        // Two definitions giving the same labels: kube-state-metrics writes both lines, Prometheus keeps the
+        // first of the duplicates, so the first definition's value (an info is not added up either).
+        Arguments.argumentSet("one name twice with the same labels", config("", """
+            - name: order_id
+              each: {type: Gauge, gauge: {path: [spec, order, "0", id]}}
+            - name: order_id
+              each: {type: Gauge, gauge: {path: [spec, order, "1", id]}}
+            - name: version_info
+              each: {type: Info, info: {labelsFromPath: {version: [spec, version]}}}
+            - name: version_info
+              each: {type: Info, info: {labelsFromPath: {version: [spec, version]}}}
+            """), List.of(series("kube_customresource_order_id", 1),
+            series("kube_customresource_version_info", 1, "version", "v0.0.0"))),
         // eachValue.DefaultLabels: a label of the sample wins over a common label with the same name.
         Arguments.argumentSet("sample labels win over common labels", config("""
             metricNamePrefix: myteam_foo
