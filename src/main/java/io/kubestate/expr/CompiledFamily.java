@@ -150,9 +150,14 @@ public final class CompiledFamily {
   public void evaluate(Scope scope, SampleSink sink) {
     try {
       if (compat != null) {
-        SampleSink target = compat.length == 1 ? sink : new FirstSampleOfEachSeries(sink);
+        if (compat.length == 1) {
+          compat[0].evaluate(scope.root(), this, sink);
+          return;
+        }
+        FirstDefinitionWins distinct = new FirstDefinitionWins(sink);
         for (KsmFamily rules : compat) {
-          rules.evaluate(scope.root(), this, target);
+          rules.evaluate(scope.root(), this, distinct);
+          distinct.nextDefinition();
         }
         return;
       }

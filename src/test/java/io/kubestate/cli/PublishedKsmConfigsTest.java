@@ -7,8 +7,9 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.stream.Stream;
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.ValueSource;
+import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * kube-state-metrics configs as projects publish them, each mirrored (same constructs, used the
@@ -20,8 +21,12 @@ import org.junit.jupiter.params.provider.ValueSource;
 class PublishedKsmConfigsTest {
   private static final Path CASES = Path.of("src/test/resources/kube-state-metrics/published");
 
+  static Stream<String> projects() {
+    return Stream.of("ksm-docs", "vpa", "flux", "cluster-api", "kuadrant", "cert-manager");
+  }
+
   @ParameterizedTest
-  @ValueSource(strings = {"ksm-docs", "vpa", "flux", "cluster-api", "kuadrant"})
+  @MethodSource("projects")
   void validateAcceptsTheConfigWithoutAWord(String project) {
     Path config = CASES.resolve(project).resolve("config.yaml");
     CliRunner.Result r = CliRunner.run("validate", "--config", config.toString());
@@ -31,7 +36,7 @@ class PublishedKsmConfigsTest {
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"ksm-docs", "vpa", "flux", "cluster-api", "kuadrant"})
+  @MethodSource("projects")
   void renderGivesTheSeriesKubeStateMetricsGives(String project) throws IOException {
     Path dir = CASES.resolve(project);
     CliRunner.Result r = CliRunner.run("render", "--config", dir.resolve("config.yaml").toString(),
