@@ -3,6 +3,7 @@ package io.kubestate.expr;
 import io.kubestate.config.Aggregation;
 import io.kubestate.config.FamilyType;
 import io.kubestate.config.Position;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 
@@ -106,7 +107,7 @@ public final class CompiledFamily {
    * serves such definitions as one family, under the first one's HELP and TYPE.
    */
   void addCompat(KsmFamily rules) {
-    compat = java.util.Arrays.copyOf(compat, compat.length + 1);
+    compat = Arrays.copyOf(compat, compat.length + 1);
     compat[compat.length - 1] = rules;
   }
 

@@ -45,10 +45,10 @@ public final class Compiler {
     for (ResourceConfig r : config.resources()) {
       WatchTarget target = new WatchTarget(r.group(), r.versions(), r.kind(), r.plural(), r.labelSelector());
       List<CompiledFamily> families = grouped.computeIfAbsent(target, t -> new ArrayList<>());
-      Map<String, CompiledFamily> compat = compatByName.computeIfAbsent(target, t -> new HashMap<>());
+      Map<String, CompiledFamily> ksmFamilies = compatByName.computeIfAbsent(target, t -> new HashMap<>());
       Set<String> namesInResource = new HashSet<>();
       for (FamilyConfig f : r.families()) {
-        CompiledFamily sameName = compat.get(f.name());
+        CompiledFamily sameName = ksmFamilies.get(f.name());
         if (f.compat() != null && sameName != null) {
           // kube-state-metrics accepts a name defined twice for one kind (the same metric with other
           // commonLabels) and serves one family; only a second TYPE cannot be served.
@@ -66,7 +66,7 @@ public final class Compiler {
         if (compiled != null) {
           families.add(compiled);
           if (compiled.isCompat()) {
-            compat.put(f.name(), compiled);
+            ksmFamilies.put(f.name(), compiled);
           }
         }
       }
@@ -120,24 +120,28 @@ public final class Compiler {
     if (earlier == null) {
       return true;
     }
-    int before = problems.list().size();
+    boolean same = true;
     if (earlier.type() != f.type()) {
+      same = false;
       problems.add(f.position(), "family \"" + f.name() + "\" is a " + f.type().word() + " here but a "
           + earlier.type().word() + " at " + earlier.position());
     }
     if (!earlier.unit().equals(f.unit())) {
+      same = false;
       problems.add(f.position(), "family \"" + f.name() + "\" has unit \"" + f.unit() + "\" here but \""
           + earlier.unit() + "\" at " + earlier.position());
     }
     if (earlier.compat() == null && f.compat() == null && !attributeKeys(earlier).equals(attributeKeys(f))) {
+      same = false;
       problems.add(f.position(), "family \"" + f.name() + "\" has attributes " + attributeKeys(f) + " here but "
           + attributeKeys(earlier) + " at " + earlier.position() + "; one metric needs one attribute set");
     }
     if ((earlier.aggregate() == null) != (f.aggregate() == null)) {
+      same = false;
       problems.add(f.position(), "family \"" + f.name() + "\" is aggregated in one place and not in the other ("
           + earlier.position() + ")");
     }
-    return problems.list().size() == before;
+    return same;
   }
 
   /** The attribute keys a family declares itself (the resource's may differ between kinds). */
