@@ -65,10 +65,13 @@ final class KsmConfigParser {
     if (f == null) {
       return null;
     }
-    Fields gvk = f.has("groupVersionKind") ? Fields.of(f.node("groupVersionKind"), "\"groupVersionKind\"", problems) : null;
+    boolean hasGvk = f.has("groupVersionKind");
+    Fields gvk = hasGvk ? Fields.of(f.node("groupVersionKind"), "\"groupVersionKind\"", problems) : null;
     if (gvk == null) {
-      problems.add(f.position(), "missing required key \"groupVersionKind\"");
-      f.warnUnknown(IGNORED);
+      // Without a kind the rest of the entry is not read, so its keys are neither checked nor called unknown.
+      if (!hasGvk) {
+        problems.add(f.position(), "missing required key \"groupVersionKind\"");
+      }
       return null;
     }
     String group = gvk.string("group", false);

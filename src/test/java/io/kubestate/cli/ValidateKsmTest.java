@@ -117,6 +117,23 @@ class ValidateKsmTest {
   }
 
   @Test
+  void aGroupVersionKindThatIsNoMapGetsOneMessage() throws IOException {
+    // The placeholder kube-state-metrics' documentation writes in its naming examples.
+    Path file = write("""
+        kind: CustomResourceStateMetrics
+        spec:
+          resources:
+            - groupVersionKind: ...
+              metricNamePrefix: myteam_foos
+              metrics:
+                - name: uptime
+        """);
+    CliRunner.Result r = CliRunner.run("validate", "--config", file.toString());
+    assertThat(r.exitCode()).isEqualTo(2);
+    assertThat(r.err().lines()).containsExactly(file + ":4:25: \"groupVersionKind\" must be a map, found a string");
+  }
+
+  @Test
   void wildcardDiscoveryIsRefusedClearly() throws IOException {
     Path file = write("""
         kind: CustomResourceStateMetrics
