@@ -76,6 +76,14 @@ public record Exposition(Map<String, List<String>> headers, List<Series> series)
     }
     String value = line.substring(space + 1).strip();
     int timestamp = value.indexOf(' ');
-    return new Series(name, labels, Double.parseDouble(timestamp < 0 ? value : value.substring(0, timestamp)));
+    return new Series(name, labels, number(timestamp < 0 ? value : value.substring(0, timestamp)));
+  }
+
+  private static double number(String s) {
+    return switch (s) {
+      case "+Inf" -> Double.POSITIVE_INFINITY;
+      case "-Inf" -> Double.NEGATIVE_INFINITY;
+      default -> Double.parseDouble(s);
+    };
   }
 }
