@@ -91,7 +91,9 @@ public final class ConfigLoader {
       Object word = kind instanceof Node.Scalar s ? s.value() : null;
       if (NativeConfigParser.KIND.equals(word)) {
         parts.add(new NativeConfigParser(problems).parse(top));
-      } else if (KsmConfigParser.KIND.equals(word)) {
+      } else if (KsmConfigParser.KIND.equals(word) || (kind == null && top.has("spec"))) {
+        // kube-state-metrics reads only "spec"; configs kept as Helm values (such as Flux's monitoring
+        // example) carry no "kind".
         parts.add(new KsmConfigParser(problems).parse(top));
       } else {
         problems.add(kind == null ? top.position() : kind.position(),

@@ -39,6 +39,16 @@ final class Fields {
     return e == null ? null : e.value();
   }
 
+  /**
+   * The value under {@code key}, or null when the key is absent or its value is {@code null}:
+   * YAML readers that decode into typed fields (kube-state-metrics' among them) give a written
+   * {@code null} the field's zero value, which is what leaving the key out gives.
+   */
+  private Node present(String key) {
+    Node n = node(key);
+    return n instanceof Node.Scalar s && s.value() == null ? null : n;
+  }
+
   boolean has(String key) {
     known.add(key);
     return map.entries().containsKey(key);
@@ -56,8 +66,8 @@ final class Fields {
   }
 
   String string(String key, boolean required) {
-    Node n = node(key);
-    if (n == null || (n instanceof Node.Scalar s && s.value() == null)) {
+    Node n = present(key);
+    if (n == null) {
       if (required) {
         problems.add(map.position(), "missing required key \"" + key + "\"");
       }
@@ -71,7 +81,7 @@ final class Fields {
   }
 
   List<String> strings(String key) {
-    Node n = node(key);
+    Node n = present(key);
     List<String> out = new ArrayList<>();
     if (n == null) {
       return out;
@@ -94,8 +104,8 @@ final class Fields {
 
   /** Items of a list-valued key; a single map is accepted as a list of one. */
   List<Node> list(String key) {
-    Node n = node(key);
-    if (n == null || (n instanceof Node.Scalar s && s.value() == null)) {
+    Node n = present(key);
+    if (n == null) {
       return List.of();
     }
     if (n instanceof Node.Sequence seq) {
@@ -134,8 +144,8 @@ final class Fields {
 
   /** The map under {@code key}; null when it is absent or null, and when it is not a map (a problem then). */
   private Node.Mapping mapping(String key) {
-    Node n = node(key);
-    if (n == null || (n instanceof Node.Scalar s && s.value() == null)) {
+    Node n = present(key);
+    if (n == null) {
       return null;
     }
     if (n instanceof Node.Mapping m) {
@@ -191,7 +201,7 @@ final class Fields {
   }
 
   boolean bool(String key) {
-    Node n = node(key);
+    Node n = present(key);
     if (n == null) {
       return false;
     }

@@ -24,7 +24,7 @@ final class KsmConfigParser {
   }
 
   MetricsConfig parse(Fields top) {
-    top.string("kind", true);
+    top.string("kind", false);
     top.string("apiVersion", false);
     Node spec = top.node("spec");
     top.warnUnknown(IGNORED);
@@ -37,18 +37,27 @@ final class KsmConfigParser {
     if (s == null) {
       return new MetricsConfig(List.of());
     }
-    List<ResourceConfig> resources = new ArrayList<>();
+    // kube-state-metrics registers one store per group/version/resource, and a later entry for the
+    // same kind replaces the earlier one (builder.go registerStore): only the last one is served.
+    Map<String, ResourceConfig> resources = new LinkedHashMap<>();
     for (Node n : s.list("resources")) {
       ResourceConfig r = resource(n);
-      if (r != null) {
-        resources.add(r);
+      if (r == null) {
+        continue;
       }
+      String gvk = r.apiVersion(r.versions().get(0)) + " " + r.kind();
+      ResourceConfig earlier = resources.remove(gvk);
+      if (earlier != null) {
+        problems.warn(r.position(), gvk + " is configured again here; as in kube-state-metrics, this entry replaces"
+            + " the one at " + earlier.position() + ", whose metrics are not served");
+      }
+      resources.put(gvk, r);
     }
     if (resources.isEmpty() && !s.has("resources")) {
       problems.warn(s.position(), "no \"resources\": this file defines no metrics");
     }
     s.warnUnknown(IGNORED);
-    return new MetricsConfig(resources);
+    return new MetricsConfig(List.copyOf(resources.values()));
   }
 
   private ResourceConfig resource(Node node) {
@@ -56,10 +65,13 @@ final class KsmConfigParser {
     if (f == null) {
       return null;
     }
-    Fields gvk = f.has("groupVersionKind") ? Fields.of(f.node("groupVersionKind"), "\"groupVersionKind\"", problems) : null;
+    boolean hasGvk = f.has("groupVersionKind");
+    Fields gvk = hasGvk ? Fields.of(f.node("groupVersionKind"), "\"groupVersionKind\"", problems) : null;
     if (gvk == null) {
-      problems.add(f.position(), "missing required key \"groupVersionKind\"");
-      f.warnUnknown(IGNORED);
+      // Without a kind the rest of the entry is not read, so its keys are neither checked nor called unknown.
+      if (!hasGvk) {
+        problems.add(f.position(), "missing required key \"groupVersionKind\"");
+      }
       return null;
     }
     String group = gvk.string("group", false);
@@ -70,8 +82,16 @@ final class KsmConfigParser {
       problems.add(gvk.position(), "wildcard versions and kinds (discovery of every served kind of a group) are not"
           + " supported; list each version and kind");
     }
-    String prefix = f.has("metricNamePrefix") ? orEmpty(f.string("metricNamePrefix", false)) : DEFAULT_PREFIX;
+    // A null prefix is kube-state-metrics' nil pointer, as if the key were absent: the default applies.
+    String prefix = f.string("metricNamePrefix", false);
+    if (prefix == null) {
+      prefix = DEFAULT_PREFIX;
+    }
     String plural = f.string("resourcePlural", false);
+    if (plural != null && plural.isEmpty()) {
+      // An empty plural is kube-state-metrics' default: the plural comes from the CRD.
+      plural = null;
+    }
     Map<String, String> commonLabels = f.stringMap("commonLabels");
     Map<String, List<String>> labelsFromPath = f.pathMap("labelsFromPath");
     f.string("errorLogV", false);
@@ -122,6 +142,7 @@ final class KsmConfigParser {
     if (spec == null) {
       return null;
     }
+    // Joined as written, like kube-state-metrics' fullName: "acme_" and "uptime" give "acme__uptime".
     String fullName = prefix.isEmpty() ? name : prefix + "_" + name;
     return new FamilyConfig(fullName, spec.type(), orEmpty(help), "", List.of(), List.of(), List.of(), null,
         List.of(), null, List.of(), null, spec, f.position());

@@ -3,6 +3,7 @@ package io.kubestate.expr;
 import io.kubestate.config.Aggregation;
 import io.kubestate.config.FamilyType;
 import io.kubestate.config.Position;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 
@@ -10,7 +11,7 @@ import java.util.Map;
 public final class CompiledFamily {
   private final String name;
   private final FamilyType type;
-  private final String description;
+  private String description;
   private final String unit;
   private final Position position;
   private final String[] attributeKeys;
@@ -22,7 +23,7 @@ public final class CompiledFamily {
   private final Expression value;
   private final String[] states;
   private final Aggregation.Function aggregate;
-  private KsmFamily compat;
+  private KsmFamily[] compat;
 
   /** A compiled {@code when} condition. */
   interface Predicate {
@@ -97,8 +98,26 @@ public final class CompiledFamily {
 
   /** Evaluates this family by kube-state-metrics' rules instead of the native ones. */
   CompiledFamily withCompat(KsmFamily rules) {
-    this.compat = rules;
+    this.compat = new KsmFamily[] {rules};
     return this;
+  }
+
+  /**
+   * Adds the series of one more kube-state-metrics metric of the same name and kind: kube-state-metrics
+   * serves such definitions as one family, under the first one's HELP and TYPE.
+   */
+  void addCompat(KsmFamily rules) {
+    compat = Arrays.copyOf(compat, compat.length + 1);
+    compat[compat.length - 1] = rules;
+  }
+
+  boolean isCompat() {
+    return compat != null;
+  }
+
+  /** Sets the help a kube-state-metrics family shares with other kinds' families of its name. */
+  void describe(String help) {
+    this.description = help;
   }
 
   /** Tells the projection what this family reads. */
@@ -132,7 +151,15 @@ public final class CompiledFamily {
   public void evaluate(Scope scope, SampleSink sink) {
     try {
       if (compat != null) {
-        compat.evaluate(scope.root(), this, sink);
+        if (compat.length == 1) {
+          compat[0].evaluate(scope.root(), this, sink);
+          return;
+        }
+        FirstDefinitionWins distinct = new FirstDefinitionWins(sink);
+        for (KsmFamily rules : compat) {
+          rules.evaluate(scope.root(), this, distinct);
+          distinct.nextDefinition();
+        }
         return;
       }
       iterate(scope, 0, sink);

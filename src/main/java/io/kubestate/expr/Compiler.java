@@ -11,10 +11,12 @@ import io.kubestate.config.Position;
 import io.kubestate.config.Problems;
 import io.kubestate.config.ResourceConfig;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
@@ -39,11 +41,22 @@ public final class Compiler {
 
   private CompiledConfig compileAll(MetricsConfig config) {
     Map<WatchTarget, List<CompiledFamily>> grouped = new LinkedHashMap<>();
+    Map<WatchTarget, Map<String, CompiledFamily>> compatByName = new HashMap<>();
     for (ResourceConfig r : config.resources()) {
       WatchTarget target = new WatchTarget(r.group(), r.versions(), r.kind(), r.plural(), r.labelSelector());
       List<CompiledFamily> families = grouped.computeIfAbsent(target, t -> new ArrayList<>());
+      Map<String, CompiledFamily> ksmFamilies = compatByName.computeIfAbsent(target, t -> new HashMap<>());
       Set<String> namesInResource = new HashSet<>();
       for (FamilyConfig f : r.families()) {
+        CompiledFamily sameName = ksmFamilies.get(f.name());
+        if (f.compat() != null && sameName != null) {
+          // kube-state-metrics accepts a name defined twice for one kind (the same metric with other
+          // commonLabels) and serves one family; only a second TYPE cannot be served.
+          if (checkAgainstOtherDefinitions(f)) {
+            mergeCompat(r, f, sameName);
+          }
+          continue;
+        }
         if (!namesInResource.add(f.name())) {
           problems.add(f.position(), "family \"" + f.name() + "\" is defined twice for " + r.groupKind());
           continue;
@@ -52,36 +65,83 @@ public final class Compiler {
         CompiledFamily compiled = family(r, f);
         if (compiled != null) {
           families.add(compiled);
+          if (compiled.isCompat()) {
+            ksmFamilies.put(f.name(), compiled);
+          }
         }
       }
     }
+    shareHelp(grouped);
     List<KindMetrics> kinds = new ArrayList<>();
     grouped.forEach((t, fams) -> kinds.add(new KindMetrics(t, fams)));
     return new CompiledConfig(kinds);
   }
 
-  /** The same name may be produced from several kinds, but then it must mean the same thing. */
-  private void checkAgainstOtherDefinitions(FamilyConfig f) {
+  /**
+   * kube-state-metrics writes one HELP per name, the first it meets: its resources in the order of
+   * their "group/version, Resource=plural" text (builder.go sorts them), and within one resource the
+   * first definition. A kube-state-metrics name shared by several kinds (Flux's gotk_resource_info)
+   * takes that one help everywhere, so that OpenTelemetry too sees one description per name.
+   */
+  private static void shareHelp(Map<WatchTarget, List<CompiledFamily>> grouped) {
+    Map<String, String> help = new HashMap<>();
+    grouped.entrySet().stream()
+        .sorted(Comparator.comparing(e -> storeOrder(e.getKey())))
+        .forEach(e -> e.getValue().stream().filter(CompiledFamily::isCompat)
+            .forEach(f -> help.putIfAbsent(f.name(), f.description())));
+    grouped.values().forEach(families -> families.stream().filter(CompiledFamily::isCompat)
+        .forEach(f -> f.describe(help.get(f.name()))));
+  }
+
+  /** Without a configured plural the lowercase kind stands in for the CRD's, which sorts alike. */
+  private static String storeOrder(WatchTarget t) {
+    String resource = t.plural() != null ? t.plural() : t.kind().toLowerCase(Locale.ROOT);
+    return t.group() + "/" + t.versions().get(0) + ", Resource=" + resource;
+  }
+
+  private void mergeCompat(ResourceConfig r, FamilyConfig f, CompiledFamily into) {
+    guardSecrets(r, f);
+    into.addCompat(new KsmFamily(f.compat()));
+  }
+
+  private void guardSecrets(ResourceConfig r, FamilyConfig f) {
+    if (SecretGuard.appliesTo(r)) {
+      SecretGuard.check(r, f, problems);
+    }
+  }
+
+  /**
+   * The same name may be produced from several kinds, but then it must mean the same thing.
+   *
+   * @return whether it does; false when a problem was reported
+   */
+  private boolean checkAgainstOtherDefinitions(FamilyConfig f) {
     FamilyConfig earlier = byName.putIfAbsent(f.name(), f);
     if (earlier == null) {
-      return;
+      return true;
     }
+    boolean same = true;
     if (earlier.type() != f.type()) {
+      same = false;
       problems.add(f.position(), "family \"" + f.name() + "\" is a " + f.type().word() + " here but a "
           + earlier.type().word() + " at " + earlier.position());
     }
     if (!earlier.unit().equals(f.unit())) {
+      same = false;
       problems.add(f.position(), "family \"" + f.name() + "\" has unit \"" + f.unit() + "\" here but \""
           + earlier.unit() + "\" at " + earlier.position());
     }
     if (earlier.compat() == null && f.compat() == null && !attributeKeys(earlier).equals(attributeKeys(f))) {
+      same = false;
       problems.add(f.position(), "family \"" + f.name() + "\" has attributes " + attributeKeys(f) + " here but "
           + attributeKeys(earlier) + " at " + earlier.position() + "; one metric needs one attribute set");
     }
     if ((earlier.aggregate() == null) != (f.aggregate() == null)) {
+      same = false;
       problems.add(f.position(), "family \"" + f.name() + "\" is aggregated in one place and not in the other ("
           + earlier.position() + ")");
     }
+    return same;
   }
 
   /** The attribute keys a family declares itself (the resource's may differ between kinds). */
@@ -99,9 +159,7 @@ public final class Compiler {
   }
 
   private CompiledFamily family(ResourceConfig r, FamilyConfig f) {
-    if (SecretGuard.appliesTo(r)) {
-      SecretGuard.check(r, f, problems);
-    }
+    guardSecrets(r, f);
     if (f.compat() != null) {
       return new CompiledFamily(f.name(), f.type(), f.description(), f.unit(), f.position(), List.of(), List.of(),
           List.of(), List.of(), List.of(), List.of(), null, List.of(), null).withCompat(new KsmFamily(f.compat()));

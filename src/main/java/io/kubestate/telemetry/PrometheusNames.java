@@ -63,23 +63,40 @@ final class PrometheusNames {
     return sanitize(UNITS.getOrDefault(u, u), false, true);
   }
 
+  /**
+   * Replaces characters Prometheus does not allow with '_'.
+   *
+   * @param collapse whether a run of underscores that holds a replaced character shrinks to one
+   *     ("a._b" to "a_b"); underscores that were all written stay as written ("acme__uptime"), as
+   *     kube-state-metrics names keep them
+   */
   private static String sanitize(String name, boolean allowColon, boolean collapse) {
     StringBuilder sb = new StringBuilder(name.length());
-    char prev = 0;
-    for (int i = 0; i < name.length(); i++) {
+    int i = 0;
+    while (i < name.length()) {
       char c = name.charAt(i);
-      boolean ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_'
-          || (allowColon && c == ':');
-      char out = ok ? c : '_';
-      if (collapse && out == '_' && prev == '_') {
+      if (valid(c, allowColon) && c != '_') {
+        sb.append(c);
+        i++;
         continue;
       }
-      sb.append(out);
-      prev = out;
+      int end = i;
+      boolean replaced = false;
+      while (end < name.length() && (name.charAt(end) == '_' || !valid(name.charAt(end), allowColon))) {
+        replaced |= name.charAt(end) != '_';
+        end++;
+      }
+      sb.append(collapse && replaced ? "_" : "_".repeat(end - i));
+      i = end;
     }
     if (sb.length() == 0 || Character.isDigit(sb.charAt(0))) {
       sb.insert(0, '_');
     }
     return sb.toString();
+  }
+
+  private static boolean valid(char c, boolean allowColon) {
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_'
+        || (allowColon && c == ':');
   }
 }

@@ -73,6 +73,67 @@ class ValidateKsmTest {
   }
 
   @Test
+  void oneNameWithTwoTypesIsAnError() throws IOException {
+    Path file = write("""
+        kind: CustomResourceStateMetrics
+        spec:
+          resources:
+            - groupVersionKind: {group: myteam.io, version: v1, kind: Foo}
+              metrics:
+                - name: replicas
+                  each: {type: Gauge, gauge: {path: [spec, replicas]}}
+                - name: replicas
+                  each: {type: Info, info: {labelsFromPath: {n: [spec, replicas]}}}
+        """);
+    CliRunner.Result r = CliRunner.run("validate", "--config", file.toString());
+    assertThat(r.exitCode()).isEqualTo(2);
+    assertThat(r.err().lines()).containsExactly(file + ":8:11: family \"kube_customresource_replicas\" is a info here"
+        + " but a gauge at " + file + ":6:11");
+  }
+
+  @Test
+  void aKindConfiguredTwiceKeepsTheLastEntryAndSaysSo() throws IOException {
+    Path file = write("""
+        kind: CustomResourceStateMetrics
+        spec:
+          resources:
+            - groupVersionKind: {group: myteam.io, version: v1, kind: Foo}
+              metrics:
+                - name: replicas
+                  each: {type: Gauge, gauge: {path: [spec, replicas]}}
+            - groupVersionKind: {group: myteam.io, version: v1, kind: Foo}
+              metricNamePrefix: foo
+              metrics:
+                - name: replicas
+                  each: {type: Gauge, gauge: {path: [spec, replicas]}}
+        """);
+    CliRunner.Result r = CliRunner.run("validate", "--config", file.toString());
+    assertThat(r.exitCode()).isEqualTo(2);
+    assertThat(r.err().lines()).containsExactly(file + ":8:7: warning: myteam.io/v1 Foo is configured again here; as"
+        + " in kube-state-metrics, this entry replaces the one at " + file + ":4:7, whose metrics are not served");
+    CliRunner.Result rendered = CliRunner.run("render", "--config", file.toString(),
+        "src/test/resources/kube-state-metrics/foo.yaml");
+    assertThat(rendered.out()).contains("\nfoo_replicas{").doesNotContain("kube_customresource_replicas");
+  }
+
+  @Test
+  void aGroupVersionKindThatIsNoMapGetsOneMessage() throws IOException {
+    // The placeholder kube-state-metrics' documentation writes in its naming examples.
+    Path file = write("""
+        kind: CustomResourceStateMetrics
+        spec:
+          resources:
+            - groupVersionKind: ...
+              metricNamePrefix: myteam_foos
+              metrics:
+                - name: uptime
+        """);
+    CliRunner.Result r = CliRunner.run("validate", "--config", file.toString());
+    assertThat(r.exitCode()).isEqualTo(2);
+    assertThat(r.err().lines()).containsExactly(file + ":4:25: \"groupVersionKind\" must be a map, found a string");
+  }
+
+  @Test
   void wildcardDiscoveryIsRefusedClearly() throws IOException {
     Path file = write("""
         kind: CustomResourceStateMetrics

@@ -7,9 +7,10 @@ import io.kubestate.expr.Compiler;
 import io.kubestate.expr.KindMetrics;
 import io.kubestate.source.FileSource;
 import io.kubestate.telemetry.PrometheusRendering;
+import io.kubestate.testing.Exposition;
+import io.kubestate.testing.Exposition.Series;
 import java.nio.file.Path;
 import java.time.Clock;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -28,14 +29,6 @@ class KsmConformanceTest {
   private static final Path OBJECT = Path.of("src/test/resources/kube-state-metrics/foo.yaml");
   private static final Map<String, String> GVK = Map.of("customresource_group", "myteam.io",
       "customresource_kind", "Foo", "customresource_version", "v1");
-
-  /** A series as Prometheus sees it: name, label set, value. */
-  record Series(String name, Map<String, String> labels, double value) {
-    @Override
-    public String toString() {
-      return name + labels + " " + value;
-    }
-  }
 
   static Series series(String name, double value, String... labels) {
     Map<String, String> l = new TreeMap<>(GVK);
@@ -226,6 +219,44 @@ class KsmConformanceTest {
               commonLabels: {team: b}
               each: {type: Gauge, gauge: {path: [spec, replicas]}}
             """), List.of(series("foo_replicas", 1, "team", "b"))),
+        // config.go GetMetricNamePrefix: a null prefix is a nil pointer, the same as no key: the default applies.
+        Arguments.argumentSet("null prefix", config("""
+            metricNamePrefix: null
+            """, """
+            - name: replicas
+              each: {type: Gauge, gauge: {path: [spec, replicas]}}
+            """), List.of(series("kube_customresource_replicas", 1))),
+        // registry_factory.go fullName: prefix and name joined with "_" as written, nothing tidied.
+        Arguments.argumentSet("prefix ending in an underscore", config("""
+            metricNamePrefix: acme_
+            """, """
+            - name: uptime
+              each: {type: Gauge, gauge: {path: [status, uptime]}}
+            """), List.of(series("acme__uptime", 43.21))),
+        // The same name twice in one resource with other commonLabels: kube-state-metrics writes both
+        // definitions' series under one header (metrics_writer.go SanitizeHeaders).
+        Arguments.argumentSet("one name defined twice", config("", """
+            - name: order_value
+              commonLabels: {position: first}
+              each: {type: Gauge, gauge: {path: [spec, order, "0", value]}}
+            - name: order_value
+              commonLabels: {position: last}
+              each: {type: Gauge, gauge: {path: [spec, order, "-1", value]}}
+            """), List.of(series("kube_customresource_order_value", 1, "position", "first"),
+            series("kube_customresource_order_value", 0, "position", "last"))),
+        // Two definitions giving the same labels: kube-state-metrics writes both lines, Prometheus keeps the
+        // first of the duplicates, so the first definition's value (an info is not added up either).
+        Arguments.argumentSet("one name twice with the same labels", config("", """
+            - name: order_id
+              each: {type: Gauge, gauge: {path: [spec, order, "0", id]}}
+            - name: order_id
+              each: {type: Gauge, gauge: {path: [spec, order, "1", id]}}
+            - name: version_info
+              each: {type: Info, info: {labelsFromPath: {version: [spec, version]}}}
+            - name: version_info
+              each: {type: Info, info: {labelsFromPath: {version: [spec, version]}}}
+            """), List.of(series("kube_customresource_order_id", 1),
+            series("kube_customresource_version_info", 1, "version", "v0.0.0"))),
         // eachValue.DefaultLabels: a label of the sample wins over a common label with the same name.
         Arguments.argumentSet("sample labels win over common labels", config("""
             metricNamePrefix: myteam_foo
@@ -246,29 +277,6 @@ class KsmConformanceTest {
     CompiledConfig compiled = Compiler.compile(parsed);
     FileSource objects = FileSource.load(List.of(OBJECT), compiled.kinds().stream().map(KindMetrics::target).toList());
     String text = PrometheusRendering.render(compiled, objects, Clock.systemUTC(), 1000);
-    assertThat(parse(text)).containsExactlyInAnyOrderElementsOf(expected);
-  }
-
-  /** Samples of a text exposition; label values here have no escapes. */
-  static List<Series> parse(String text) {
-    List<Series> out = new ArrayList<>();
-    for (String line : text.split("\n")) {
-      if (line.isEmpty() || line.startsWith("#")) {
-        continue;
-      }
-      int brace = line.indexOf('{');
-      int space = line.lastIndexOf(' ');
-      String name = brace < 0 ? line.substring(0, space) : line.substring(0, brace);
-      Map<String, String> labels = new TreeMap<>();
-      if (brace >= 0) {
-        String body = line.substring(brace + 1, line.lastIndexOf('}'));
-        for (String pair : body.split("\",")) {
-          int eq = pair.indexOf('=');
-          labels.put(pair.substring(0, eq), pair.substring(eq + 2).replaceAll("\"$", ""));
-        }
-      }
-      out.add(new Series(name, labels, Double.parseDouble(line.substring(space + 1))));
-    }
-    return out;
+    assertThat(Exposition.parse(text).series()).containsExactlyInAnyOrderElementsOf(expected);
   }
 }

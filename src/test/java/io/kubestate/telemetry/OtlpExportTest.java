@@ -10,6 +10,7 @@ import io.kubestate.expr.Compiler;
 import io.kubestate.expr.KindMetrics;
 import io.kubestate.expr.WatchTarget;
 import io.kubestate.source.FileSource;
+import io.kubestate.testing.Exposition;
 import io.kubestate.testing.MutableObjectStore;
 import io.kubestate.testing.OtlpReceiver;
 import io.kubestate.testing.OtlpReceiver.Point;
@@ -176,53 +177,10 @@ class OtlpExportTest {
 
   /** The samples of a Prometheus text exposition (0.0.4), without {@code target_info}. */
   static List<Sample> parseExposition(String text) {
-    List<Sample> out = new ArrayList<>();
-    for (String line : text.split("\n")) {
-      if (line.isBlank() || line.startsWith("#")) {
-        continue;
-      }
-      int i = 0;
-      while (line.charAt(i) != '{' && line.charAt(i) != ' ') {
-        i++;
-      }
-      String name = line.substring(0, i);
-      Map<String, String> labels = new TreeMap<>();
-      if (line.charAt(i) == '{') {
-        i++;
-        while (line.charAt(i) != '}') {
-          int eq = line.indexOf('=', i);
-          String label = line.substring(i, eq);
-          i = eq + 2;
-          StringBuilder value = new StringBuilder();
-          for (char c = line.charAt(i); c != '"'; c = line.charAt(++i)) {
-            if (c == '\\') {
-              char escaped = line.charAt(++i);
-              value.append(escaped == 'n' ? '\n' : escaped);
-            } else {
-              value.append(c);
-            }
-          }
-          labels.put(label, value.toString());
-          i++;
-          if (line.charAt(i) == ',') {
-            i++;
-          }
-        }
-        i++;
-      }
-      if (!name.equals("target_info")) {
-        out.add(new Sample(new Series(name, labels), number(line.substring(i).strip().split(" ")[0])));
-      }
-    }
-    return out;
-  }
-
-  private static double number(String s) {
-    return switch (s) {
-      case "+Inf" -> Double.POSITIVE_INFINITY;
-      case "-Inf" -> Double.NEGATIVE_INFINITY;
-      default -> Double.parseDouble(s);
-    };
+    return Exposition.parse(text).series().stream()
+        .filter(s -> !s.name().equals("target_info"))
+        .map(s -> new Sample(new Series(s.name(), s.labels()), s.value()))
+        .toList();
   }
 
   private static List<String> attributeValues(List<Point> points) {
