@@ -97,7 +97,9 @@ import java.util.stream.Stream;
  * the same HTTP stack; the SDK's collection with our callbacks, and with the same points recorded
  * from arrays (the SDK alone); the stock OpenTelemetry Prometheus exporter on the same SDK and
  * callbacks; OTLP collection plus export into a local receiver, and the export of already collected
- * points alone. Then the retained heap of the informer-side cache, an initial sync through
+ * points alone; the heap a scrape takes and the heap the points of one collection hold. The ratios
+ * of what the exporter adds to the SDK alone are printed with their targets ({@code _ratio} keys,
+ * and a list of targets met and not met at the end). Then the retained heap of the informer-side cache, an initial sync through
  * fabric8's API mock server, and the delay from a status change in the API to the new value at the
  * endpoint.
  *
@@ -113,6 +115,7 @@ public final class ScaleBenchmark {
   private static final Logger quiet = Logger.getLogger("io.fabric8");
 
   private final Map<String, String> figures = new LinkedHashMap<>();
+  private final List<String> targets = new ArrayList<>();
   private final Map<String, String> options = new HashMap<>();
 
   public static void main(String[] args) throws Exception {
@@ -169,6 +172,9 @@ public final class ScaleBenchmark {
     }
     System.out.println();
     figures.forEach((k, v) -> System.out.println(k + "=" + v));
+    System.out.println();
+    System.out.println("# targets");
+    targets.forEach(t -> System.out.println("# " + t));
   }
 
   // ---------------------------------------------------------------------------------------------
@@ -351,6 +357,7 @@ public final class ScaleBenchmark {
       figure(p + "objects", s.count());
       figure(p + "series", series);
       figure(p + "exposition_bytes", body.length);
+      long exposition = body.length;
 
       long[] http = new long[scrapes];
       // Three scrapes unmeasured (besides the first above), so that the code is compiled and the
@@ -364,6 +371,15 @@ public final class ScaleBenchmark {
           progress("scrape over HTTP", i, t, bytes);
         }
       }
+      // The heap one scrape over HTTP takes above what the exporter holds between scrapes: the
+      // highest use of each heap pool (garbage included, as a container's memory limit sees it).
+      long heapBefore = gc();
+      List<MemoryPoolMXBean> heapPools = heapPools();
+      heapPools.forEach(MemoryPoolMXBean::resetPeakUsage);
+      httpDrain(url);
+      long scrapePeak = heapPools.stream().mapToLong(m -> m.getPeakUsage().getUsed()).sum() - heapBefore;
+      System.out.printf(Locale.ROOT, "  %-26s    %9d MiB%n", "scrape peak heap", scrapePeak >> 20);
+
       // The same collection and exposition without HTTP, to tell transport from the rest.
       long[] local = new long[scrapes];
       for (int i = 0; i < scrapes; i++) {
@@ -409,6 +425,12 @@ public final class ScaleBenchmark {
         }
       }
       buffer = null;
+
+      // What the points of one collection hold on the heap while they are written.
+      sdkOnly.lastCollection = List.of();
+      long withoutPoints = gc();
+      sdkOnly.collect();
+      long pointsBytes = Math.max(0, gc() - withoutPoints);
 
       // The SDK's share: running the callbacks and collecting the points, nothing written.
       long[] collect = new long[scrapes];
@@ -479,27 +501,50 @@ public final class ScaleBenchmark {
         progress("OTLP export alone", otlpRuns - 1, median(otlpExport), receiver.lastRequest.get());
       }
 
-      figure(p + "scrape_http_ms_median", ms(median(http)));
+      long scrapeHttp = median(http);
+      long scrapeLocal = median(local);
+      long floorMedian = median(floor);
+      long httpFloorMedian = median(httpFloor);
+      long sdkCollect = median(collect);
+      long sdkBare = median(bare);
+      figure(p + "scrape_http_ms_median", ms(scrapeHttp));
       figure(p + "scrape_http_ms_worst", ms(max(http)));
-      figure(p + "scrape_in_process_ms_median", ms(median(local)));
-      figure(p + "floor_ms_median", ms(median(floor)));
-      figure(p + "http_floor_ms_median", ms(median(httpFloor)));
-      figure(p + "sdk_collect_ms_median", ms(median(collect)));
-      figure(p + "sdk_bare_collect_ms_median", ms(median(bare)));
+      figure(p + "scrape_in_process_ms_median", ms(scrapeLocal));
+      figure(p + "floor_ms_median", ms(floorMedian));
+      figure(p + "http_floor_ms_median", ms(httpFloorMedian));
+      figure(p + "sdk_collect_ms_median", ms(sdkCollect));
+      figure(p + "sdk_bare_collect_ms_median", ms(sdkBare));
+      figure(p + "scrape_peak_heap_mb", mb(scrapePeak));
+      figure(p + "collection_points_mb", mb(pointsBytes));
+      figure(p + "exposition_mb", mb(exposition));
+      // What the exporter adds on top of the SDK, each against the SDK alone in the same run.
+      target(p + "sdk_collect_over_bare_ratio", (double) sdkCollect / sdkBare, Bound.AT_MOST, 2.5);
+      target(p + "scrape_http_over_bare_plus_http_floor_ratio", (double) scrapeHttp / (sdkBare + httpFloorMedian),
+          Bound.AT_MOST, 2);
+      if (httpFloorMedian > floorMedian) {
+        target(p + "http_added_over_floor_http_added_ratio",
+            (double) (scrapeHttp - scrapeLocal) / (httpFloorMedian - floorMedian), Bound.AT_MOST, 1.5);
+      } else {
+        figure(p + "http_added_over_floor_http_added_ratio", "n/a (the floor over HTTP took no longer than the floor)");
+      }
+      target(p + "scrape_peak_heap_over_exposition_plus_points_ratio",
+          (double) scrapePeak / (exposition + pointsBytes), Bound.BELOW, 1);
+      figure(p + "scrape_over_floor_ratio", ratio(scrapeHttp, floorMedian));
+      figure(p + "scrape_over_http_floor_ratio", ratio(scrapeHttp, httpFloorMedian));
       if (stockRuns > 0) {
         figure(p + "stock_ms_median", ms(median(stockTimes)));
         figure(p + "stock_ms_worst", ms(max(stockTimes)));
         figure(p + "stock_bytes", stockBytes);
-        figure(p + "stock_over_scrape", ratio(median(stockTimes), median(http)));
-        figure(p + "stock_over_floor", ratio(median(stockTimes), median(floor)));
+        target(p + "stock_over_scrape_http_ratio", (double) median(stockTimes) / scrapeHttp, Bound.AT_LEAST, 10);
+        figure(p + "stock_over_floor_ratio", ratio(median(stockTimes), floorMedian));
       }
-      figure(p + "scrape_over_floor", ratio(median(http), median(floor)));
-      figure(p + "scrape_over_http_floor", ratio(median(http), median(httpFloor)));
       if (otlpRuns > 0) {
         figure(p + "otlp_ms_median", ms(median(otlpTimes)));
         figure(p + "otlp_ms_worst", ms(max(otlpTimes)));
         figure(p + "otlp_export_only_ms_median", ms(median(otlpExport)));
         figure(p + "otlp_request_bytes", receiver.lastRequest.get());
+        target(p + "otlp_over_bare_plus_export_ratio", (double) median(otlpTimes) / (sdkBare + median(otlpExport)),
+            Bound.AT_MOST, 1.3);
       }
     } finally {
       server.close();
@@ -655,8 +700,7 @@ public final class ScaleBenchmark {
       figure("mock.create_s", secs(System.nanoTime() - t0));
 
       long baseline = gc();
-      List<MemoryPoolMXBean> heapPools = ManagementFactory.getMemoryPoolMXBeans().stream()
-          .filter(m -> m.getType() == MemoryType.HEAP).toList();
+      List<MemoryPoolMXBean> heapPools = heapPools();
       heapPools.forEach(MemoryPoolMXBean::resetPeakUsage);
       PeakSampler sampler = new PeakSampler();
       sampler.start();
@@ -778,6 +822,38 @@ public final class ScaleBenchmark {
     figures.put(key, String.valueOf(value));
   }
 
+  private enum Bound {
+    AT_MOST("<="),
+    BELOW("<"),
+    AT_LEAST(">=");
+
+    final String sign;
+
+    Bound(String sign) {
+      this.sign = sign;
+    }
+
+    boolean met(double value, double limit) {
+      return switch (this) {
+        case AT_MOST -> value <= limit;
+        case BELOW -> value < limit;
+        case AT_LEAST -> value >= limit;
+      };
+    }
+  }
+
+  /** A ratio with the bound it is held to, printed as a figure and in the list of targets. */
+  private void target(String key, double value, Bound bound, double limit) {
+    String v = String.format(Locale.ROOT, "%.2f", value);
+    figure(key, v);
+    targets.add(String.format(Locale.ROOT, "%-70s %6s %s %-4s %s", key, v, bound.sign, limit,
+        bound.met(value, limit) ? "met" : "NOT met"));
+  }
+
+  private static List<MemoryPoolMXBean> heapPools() {
+    return ManagementFactory.getMemoryPoolMXBeans().stream().filter(m -> m.getType() == MemoryType.HEAP).toList();
+  }
+
   private static void progress(String what, int i, long nanos, long bytes) {
     System.out.printf(Locale.ROOT, "  %-26s #%d %9.1f ms%s%n", what, i + 1, nanos / 1e6,
         bytes > 0 ? String.format(Locale.ROOT, " %,d bytes", bytes) : "");
@@ -795,6 +871,10 @@ public final class ScaleBenchmark {
 
   private static String ms(long nanos) {
     return String.format(Locale.ROOT, "%.1f", nanos / 1e6);
+  }
+
+  private static String mb(long bytes) {
+    return String.format(Locale.ROOT, "%.1f", bytes / (double) (1 << 20));
   }
 
   private static String secs(long nanos) {
