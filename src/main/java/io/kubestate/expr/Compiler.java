@@ -57,7 +57,7 @@ public final class Compiler {
     }
     List<KindMetrics> kinds = new ArrayList<>();
     grouped.forEach((t, fams) -> kinds.add(new KindMetrics(t, fams)));
-    return new CompiledConfig(kinds);
+    return new CompiledConfig(kinds, config.otlpResourcePerObject());
   }
 
   /** The same name may be produced from several kinds, but then it must mean the same thing. */

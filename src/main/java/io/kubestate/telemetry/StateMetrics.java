@@ -81,7 +81,7 @@ public final class StateMetrics implements AutoCloseable {
     Map<CompiledFamily, Binding> bindings = new IdentityHashMap<>();
     List<ObservableMeasurement> observers = new ArrayList<>();
     for (CompiledFamily f : kind.families()) {
-      Binding b = new Binding(f, instrument(meter, f));
+      Binding b = new Binding(f, instrument(meter, f), ObjectIdentity.of(kind.target().kind(), f));
       bindings.put(f, b);
       observers.add(b.measurement);
     }
@@ -172,12 +172,14 @@ public final class StateMetrics implements AutoCloseable {
     final CompiledFamily family;
     final ObservableDoubleMeasurement measurement;
     final AttributeKey<String>[] keys;
+    final ObjectIdentity identity;
     int count;
 
     @SuppressWarnings("unchecked")
-    Binding(CompiledFamily family, ObservableDoubleMeasurement measurement) {
+    Binding(CompiledFamily family, ObservableDoubleMeasurement measurement, ObjectIdentity identity) {
       this.family = family;
       this.measurement = measurement;
+      this.identity = identity;
       this.keys = family.attributeKeys().stream().map(AttributeKey::stringKey).toArray(AttributeKey[]::new);
     }
   }
@@ -239,7 +241,7 @@ public final class StateMetrics implements AutoCloseable {
           attrs.put(b.keys[i], bounded(values[i]));
         }
       }
-      return new SampleAttributes(attrs.build(), truncated);
+      return new SampleAttributes(attrs.build(), truncated, b.identity);
     }
 
     @Override
