@@ -6,7 +6,6 @@ import io.opentelemetry.common.ComponentLoader;
 import io.opentelemetry.sdk.OpenTelemetrySdk;
 import io.opentelemetry.sdk.autoconfigure.declarativeconfig.DeclarativeConfigResult;
 import io.opentelemetry.sdk.autoconfigure.declarativeconfig.DeclarativeConfiguration;
-import io.opentelemetry.sdk.autoconfigure.declarativeconfig.DeclarativeConfigurationCustomizerProvider;
 import io.opentelemetry.sdk.autoconfigure.declarativeconfig.model.AttributeNameValueModel;
 import io.opentelemetry.sdk.autoconfigure.declarativeconfig.model.CardinalityLimitsModel;
 import io.opentelemetry.sdk.autoconfigure.declarativeconfig.model.ExemplarFilterModel;
@@ -15,7 +14,7 @@ import io.opentelemetry.sdk.autoconfigure.declarativeconfig.model.OpenTelemetryC
 import io.opentelemetry.sdk.autoconfigure.declarativeconfig.model.PeriodicMetricReaderModel;
 import io.opentelemetry.sdk.autoconfigure.declarativeconfig.model.PullMetricReaderModel;
 import io.opentelemetry.sdk.autoconfigure.declarativeconfig.model.ResourceModel;
-import io.opentelemetry.sdk.metrics.export.MetricExporter;
+import io.opentelemetry.sdk.autoconfigure.spi.internal.ComponentProvider;
 import io.opentelemetry.sdk.resources.Resource;
 import java.io.IOException;
 import java.io.InputStream;
@@ -107,17 +106,15 @@ final class SdkConfigFile {
         limit, perObject);
   }
 
-  /** {@code components}, plus a customizer that puts each push exporter of the file behind an {@link ObjectResourceExporter}. */
+  /** {@code components}, with each push exporter of the file behind an {@link ObjectResourceExporter}. */
   private static ComponentLoader withPushWrapper(ComponentLoader components, AtomicBoolean perObject) {
-    DeclarativeConfigurationCustomizerProvider wrapper = customizer -> customizer.addMetricExporterCustomizer(
-        MetricExporter.class, (exporter, config) -> new ObjectResourceExporter(exporter, perObject::get));
     return new ComponentLoader() {
       @Override
       public <T> Iterable<T> load(Class<T> type) {
-        List<T> found = ComponentLoader.loadList(components, type);
-        if (type == DeclarativeConfigurationCustomizerProvider.class) {
-          found = new ArrayList<>(found);
-          found.add(type.cast(wrapper));
+        List<T> found = new ArrayList<>();
+        for (T component : ComponentLoader.loadList(components, type)) {
+          found.add(PushExporterProvider.makesPushExporters(component)
+              ? type.cast(new PushExporterProvider((ComponentProvider) component, perObject::get)) : component);
         }
         return found;
       }
