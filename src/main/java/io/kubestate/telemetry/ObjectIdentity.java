@@ -5,6 +5,7 @@ import io.opentelemetry.api.common.AttributeKey;
 import io.opentelemetry.api.common.Attributes;
 import java.util.List;
 import java.util.Locale;
+import java.util.Objects;
 
 /**
  * Which attributes of a state family's samples name the object they describe: {@code
@@ -56,9 +57,52 @@ record ObjectIdentity(AttributeKey<String> name, AttributeKey<String> namespace,
 
   /**
    * One object: the key of its name attribute ({@code k8s.<kind>.name}, which tells the kinds
-   * apart), its namespace (null when cluster-scoped or not known) and its name.
+   * apart), its namespace (null when cluster-scoped or not known) and its name. Not a record: a
+   * record's hash, 31 times one string's plus the next's, collides all over for names that differ
+   * only in a few characters, as generated names do, and an export looks up every point's object.
    */
-  record ObjectKey(String nameKey, String namespace, String name) {}
+  static final class ObjectKey {
+    private final String nameKey;
+    private final String namespace;
+    private final String name;
+    private final int hash;
+
+    ObjectKey(String nameKey, String namespace, String name) {
+      this.nameKey = nameKey;
+      this.namespace = namespace;
+      this.name = name;
+      int h = (namespace == null ? 0 : namespace.hashCode()) * 0x9E3779B1 + name.hashCode();
+      this.hash = (h ^ (h >>> 15)) * 0x85EBCA6B + nameKey.hashCode();
+    }
+
+    String nameKey() {
+      return nameKey;
+    }
+
+    String namespace() {
+      return namespace;
+    }
+
+    String name() {
+      return name;
+    }
+
+    @Override
+    public int hashCode() {
+      return hash;
+    }
+
+    @Override
+    public boolean equals(Object o) {
+      return o == this || o instanceof ObjectKey k && k.hash == hash && k.name.equals(name)
+          && Objects.equals(k.namespace, namespace) && k.nameKey.equals(nameKey);
+    }
+
+    @Override
+    public String toString() {
+      return nameKey + "=" + (namespace == null ? "" : namespace + "/") + name;
+    }
+  }
 
   /**
    * What a sample's point becomes under its object's Resource.

@@ -6,6 +6,7 @@ import io.opentelemetry.sdk.OpenTelemetrySdk;
 import io.opentelemetry.sdk.autoconfigure.AutoConfiguredOpenTelemetrySdk;
 import io.opentelemetry.sdk.autoconfigure.spi.ConfigProperties;
 import io.opentelemetry.sdk.metrics.SdkMeterProvider;
+import io.opentelemetry.sdk.metrics.export.MetricExporter;
 import io.opentelemetry.sdk.resources.Resource;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -179,6 +180,11 @@ public final class Telemetry implements AutoCloseable {
 
   public boolean resourcePerObject() {
     return resourcePerObject.get();
+  }
+
+  /** {@code exporter} always sending each object's state points under a Resource of its own, as {@link #resourcePerObject(boolean)} makes the configured ones do. */
+  public static MetricExporter withResourcePerObject(MetricExporter exporter) {
+    return new ObjectResourceExporter(exporter, () -> true);
   }
 
   /** Flushes push exporters (a final export), then stops the readers. */
