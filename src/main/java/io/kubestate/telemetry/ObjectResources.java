@@ -21,6 +21,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 
 /**
  * Regroups one collection's state metrics so that the points of each object sit under a Resource
@@ -28,6 +29,11 @@ import java.util.Objects;
  * ObjectIdentity}), which leave the points. The OTLP marshaler then writes one ResourceMetrics per
  * object, as the OpenTelemetry Collector's Kubernetes receivers do. Points that describe no single
  * object (aggregations, the overflow series) and other scopes stay on the exporter's Resource.
+ *
+ * <p>An object's Resource keeps what the exporter's says about the service ({@code service.*},
+ * {@code k8s.cluster.name}, the deployment environment, ...) but not the exporter's own place in
+ * the cluster ({@code k8s.pod.name}, {@code k8s.node.name}, ... as the downward API gives them):
+ * a backend reading the Resource would take the object for the exporter's pod.
  *
  * <p>An object's uid is on its Resource when any of its families carries it (the presets put it
  * on the info family only), so that all of an object's points share one Resource. The Resources
@@ -38,7 +44,12 @@ import java.util.Objects;
  * are internal API, confined to this class.
  */
 final class ObjectResources {
+  private static final Set<String> CLUSTER = Set.of("k8s.cluster.name", "k8s.cluster.uid");
+
   private Map<ObjectKey, Built> previous = new HashMap<>();
+  /** The exporter's Resource, and what objects' Resources take from it. */
+  private Resource exporter;
+  private Resource shared;
 
   /** A Resource made for an object at an earlier export, and what it was made from. */
   private record Built(Resource base, String uid, Resource resource) {}
@@ -83,7 +94,7 @@ final class ObjectResources {
     objects.forEach((key, object) -> {
       Built b = previous.get(key);
       if (b == null || b.base() != object.base || !Objects.equals(b.uid(), object.uid)) {
-        b = new Built(object.base, object.uid, object.base.merge(Resource.create(identity(key, object))));
+        b = new Built(object.base, object.uid, shared(object.base).merge(Resource.create(identity(key, object))));
       }
       built.put(key, b);
       for (int i = 0; i < object.metrics.size(); i++) {
@@ -93,6 +104,16 @@ final class ObjectResources {
     // Only the objects of this export are kept: a deleted object's Resource goes with it.
     previous = built;
     return out;
+  }
+
+  /** What an object's Resource takes from the exporter's: all but the exporter's own place in the cluster. */
+  private Resource shared(Resource base) {
+    if (base != exporter) {
+      exporter = base;
+      shared = Resource.create(base.getAttributes().toBuilder()
+          .removeIf(k -> k.getKey().startsWith("k8s.") && !CLUSTER.contains(k.getKey())).build(), base.getSchemaUrl());
+    }
+    return shared;
   }
 
   /** Forgets the Resources of earlier exports. */

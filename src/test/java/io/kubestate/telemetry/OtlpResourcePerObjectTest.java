@@ -66,7 +66,8 @@ class OtlpResourcePerObjectTest {
             "otel.exporter.otlp.protocol", "http/protobuf",
             "otel.exporter.otlp.endpoint", receiver.endpoint(),
             "otel.metric.export.interval", "300",
-            "otel.service.name", "kso-test")));
+            "otel.service.name", "kso-test",
+            "otel.resource.attributes", "k8s.pod.name=kso-0,k8s.node.name=node-a,deployment.environment.name=test")));
     compiled = Compiler.compile(ConfigLoader.load(List.of("tekton", "kueue", "gateway-api"), List.of()));
     targets = compiled.kinds().stream().map(KindMetrics::target).toList();
     store = MutableObjectStore.copyOf(FileSource.load(objectFiles(), targets), targets);
@@ -97,6 +98,7 @@ class OtlpResourcePerObjectTest {
     awaitExport(1);
     List<Point> off = receiver.points(StateMetrics.SCOPE);
     Map<String, String> base = off.get(0).resource();
+    assertThat(base).containsEntry("k8s.pod.name", "kso-0").containsEntry("k8s.node.name", "node-a");
 
     List<Point> on = switchOn();
     List<Map<String, String>> resources = stateResources(awaitExport(2));
@@ -109,12 +111,14 @@ class OtlpResourcePerObjectTest {
       }
     }
     assertThat(resources).containsExactlyInAnyOrderElementsOf(expected);
-    assertThat(resources).allSatisfy(r -> assertThat(r).containsAllEntriesOf(SERVICE));
+    assertThat(resources).allSatisfy(r -> assertThat(r).containsAllEntriesOf(SERVICE)
+        .containsEntry("deployment.environment.name", "test"));
 
     // Under an object's Resource, no point names the object again.
-    for (Point p : on) {
+    for (Point p : on.stream().filter(p -> !p.resource().equals(base)).toList()) {
       Set<String> identity = new HashSet<>(p.resource().keySet());
       identity.removeAll(base.keySet());
+      assertThat(identity).contains("k8s.namespace.name");
       assertThat(p.attributes()).as("%s", p).doesNotContainKeys(identity.toArray(String[]::new));
     }
     // Counts across objects, and the kube-state-metrics-shaped gateway families, stay on the exporter's Resource.
@@ -195,8 +199,11 @@ class OtlpResourcePerObjectTest {
     return out;
   }
 
+  /** {@code base} without where the exporter itself runs, with the object's namespace, name and uid. */
   private static Map<String, String> objectResource(Map<String, String> base, String kind, Map<String, Object> o) {
     Map<String, String> r = new HashMap<>(base);
+    r.remove("k8s.pod.name");
+    r.remove("k8s.node.name");
     String prefix = "k8s." + kind.toLowerCase(Locale.ROOT) + ".";
     Map.of("k8s.namespace.name", "namespace", prefix + "name", "name", prefix + "uid", "uid").forEach((key, field) -> {
       if (meta(o, field) instanceof String value) {
