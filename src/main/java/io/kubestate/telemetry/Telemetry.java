@@ -182,7 +182,10 @@ public final class Telemetry implements AutoCloseable {
     return resourcePerObject.get();
   }
 
-  /** {@code exporter} always sending each object's state points under a Resource of its own, as {@link #resourcePerObject(boolean)} makes the configured ones do. */
+  /**
+   * {@code exporter}, sending each object's state points under a Resource of its own at every
+   * export, as {@link #resourcePerObject(boolean)} makes the configured exporters do.
+   */
   public static MetricExporter withResourcePerObject(MetricExporter exporter) {
     return new ObjectResourceExporter(exporter, () -> true);
   }
