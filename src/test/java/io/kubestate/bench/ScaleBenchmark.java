@@ -510,21 +510,23 @@ public final class ScaleBenchmark {
       receiver.close();
     }
     if (enabled("otlp", "readers")) {
-      otlpPerObject(s, Math.max(3, scrapes / 2));
+      otlpPerObject(s, Math.max(5, scrapes));
     }
   }
 
   /**
    * OTLP with a Resource per object, on an SDK of its own: collection plus export through the real
-   * exporter behind the regrouping, to set against {@code otlp_ms_median}; and the export alone of
-   * one collection with and without the regrouping.
+   * exporter behind the regrouping, to set against {@code otlp_ms_median}; the export alone of one
+   * collection with and without the regrouping; and the regrouping alone, in front of an exporter
+   * that sends nothing.
    */
   private void otlpPerObject(Scenario s, int runs) throws Exception {
     String p = s.name() + ".";
     CollectOnlyReader sdkOnly = new CollectOnlyReader();
     try (DrainReceiver receiver = new DrainReceiver();
         MetricExporter exporter = Telemetry.withResourcePerObject(otlpExporter(receiver));
-        MetricExporter plainExporter = otlpExporter(receiver)) {
+        MetricExporter plainExporter = otlpExporter(receiver);
+        MetricExporter regroupOnly = Telemetry.withResourcePerObject(new NoExport())) {
       PeriodicMetricReader otlp = PeriodicMetricReader.builder(Telemetry.withResourcePerObject(otlpExporter(receiver)))
           .setInterval(Duration.ofDays(1)).build();
       SdkMeterProvider provider = SdkMeterProvider.builder()
@@ -554,23 +556,50 @@ public final class ScaleBenchmark {
         // meet the same state of the machine.
         sdkOnly.collect();
         long[] plainExportOnly = new long[runs];
+        long[] regroup = new long[runs];
         for (int i = -1; i < runs; i++) {
           long perObject = exportOnce(exporter, sdkOnly.lastCollection);
           long plain = exportOnce(plainExporter, sdkOnly.lastCollection);
+          long regrouping = exportOnce(regroupOnly, sdkOnly.lastCollection);
           if (i >= 0) {
             exportOnly[i] = perObject;
             plainExportOnly[i] = plain;
+            regroup[i] = regrouping;
           }
         }
         figure(p + "otlp_per_object_ms_median", ms(median(collectAndExport)));
         figure(p + "otlp_per_object_ms_worst", ms(max(collectAndExport)));
         figure(p + "otlp_per_object_export_only_ms_median", ms(median(exportOnly)));
         figure(p + "otlp_per_object_plain_export_only_ms_median", ms(median(plainExportOnly)));
+        figure(p + "otlp_per_object_regroup_ms_median", ms(median(regroup)));
         figure(p + "otlp_per_object_request_bytes", requestBytes);
       } finally {
         metrics.close();
         provider.close();
       }
+    }
+  }
+
+  /** Takes every export and sends nothing: what is left of an export is the work in front of it. */
+  private static final class NoExport implements MetricExporter {
+    @Override
+    public CompletableResultCode export(Collection<MetricData> metrics) {
+      return CompletableResultCode.ofSuccess();
+    }
+
+    @Override
+    public AggregationTemporality getAggregationTemporality(InstrumentType instrumentType) {
+      return AggregationTemporality.CUMULATIVE;
+    }
+
+    @Override
+    public CompletableResultCode flush() {
+      return CompletableResultCode.ofSuccess();
+    }
+
+    @Override
+    public CompletableResultCode shutdown() {
+      return CompletableResultCode.ofSuccess();
     }
   }
 
