@@ -6,6 +6,7 @@ import io.opentelemetry.api.common.Attributes;
 import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
+import java.util.function.UnaryOperator;
 
 /**
  * Which attributes of a state family's samples name the object they describe: {@code
@@ -31,7 +32,8 @@ record ObjectIdentity(AttributeKey<String> name, AttributeKey<String> namespace,
     }
     String prefix = "k8s." + kind.toLowerCase(Locale.ROOT) + ".";
     List<String> keys = family.attributeKeys();
-    AttributeKey<String> name = AttributeKey.stringKey(prefix + "name");
+    // One instance per kind: every lookup of an object compares it, and the same instance compares at once.
+    AttributeKey<String> name = AttributeKey.stringKey((prefix + "name").intern());
     if (!keys.contains(name.getKey())) {
       return null;
     }
@@ -43,13 +45,16 @@ record ObjectIdentity(AttributeKey<String> name, AttributeKey<String> namespace,
   /**
    * The object {@code attributes} describe, and the attributes left for its point; null when the
    * sample lacks the name (its path found nothing), which leaves it on the exporter's Resource.
+   *
+   * @param canonical the instance of an equal key already in use, for the key made here
    */
-  ObjectPoint split(Attributes attributes) {
+  ObjectPoint split(Attributes attributes, UnaryOperator<ObjectKey> canonical) {
     String objectName = attributes.get(name);
     if (objectName == null) {
       return null;
     }
-    ObjectKey key = new ObjectKey(name.getKey(), namespace == null ? null : attributes.get(namespace), objectName);
+    ObjectKey key = canonical.apply(
+        new ObjectKey(name.getKey(), namespace == null ? null : attributes.get(namespace), objectName));
     Attributes rest = attributes.toBuilder().removeIf(k -> k.equals(name) || k.equals(namespace) || k.equals(uid))
         .build();
     return new ObjectPoint(key, uid == null ? null : uid.getKey(), uid == null ? null : attributes.get(uid), rest);
@@ -94,8 +99,8 @@ record ObjectIdentity(AttributeKey<String> name, AttributeKey<String> namespace,
 
     @Override
     public boolean equals(Object o) {
-      return o == this || o instanceof ObjectKey k && k.hash == hash && k.name.equals(name)
-          && Objects.equals(k.namespace, namespace) && k.nameKey.equals(nameKey);
+      return o == this || o instanceof ObjectKey k && k.hash == hash && k.nameKey.equals(nameKey)
+          && k.name.equals(name) && Objects.equals(k.namespace, namespace);
     }
 
     @Override

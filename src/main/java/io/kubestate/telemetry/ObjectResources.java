@@ -22,6 +22,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
+import java.util.function.UnaryOperator;
 
 /**
  * Regroups one collection's state metrics so that the points of each object sit under a Resource
@@ -52,11 +53,12 @@ final class ObjectResources {
   private Resource shared;
 
   /** A Resource made for an object at an earlier export, and what it was made from. */
-  private record Built(Resource base, String uid, Resource resource) {}
+  private record Built(ObjectKey key, Resource base, String uid, Resource resource) {}
 
   /** The metrics to export instead of {@code metrics}; calls are served one after the other. */
   synchronized List<MetricData> regroup(Collection<MetricData> metrics) {
     Map<ObjectKey, ObjectMetrics> objects = new HashMap<>(Math.max(16, previous.size() * 4 / 3 + 1));
+    UnaryOperator<ObjectKey> canonical = key -> canonical(key, objects);
     List<MetricData> out = new ArrayList<>();
     for (MetricData m : metrics) {
       if (!regroupable(m)) {
@@ -67,7 +69,7 @@ final class ObjectResources {
       boolean owned = false;
       for (PointData p : m.getData().getPoints()) {
         DoublePointData d = (DoublePointData) p;
-        ObjectPoint o = d.getAttributes() instanceof SampleAttributes s ? s.objectPoint() : null;
+        ObjectPoint o = d.getAttributes() instanceof SampleAttributes s ? s.objectPoint(canonical) : null;
         if (o == null) {
           if (unowned == null) {
             unowned = new ArrayList<>();
@@ -78,7 +80,7 @@ final class ObjectResources {
         owned = true;
         ObjectMetrics object = objects.get(o.object());
         if (object == null) {
-          object = new ObjectMetrics(m.getResource());
+          object = new ObjectMetrics(o.object(), m.getResource());
           objects.put(o.object(), object);
         }
         object.add(m, ImmutableDoublePointData.create(d.getStartEpochNanos(), d.getEpochNanos(), o.rest(),
@@ -94,7 +96,8 @@ final class ObjectResources {
     objects.forEach((key, object) -> {
       Built b = previous.get(key);
       if (b == null || b.base() != object.base || !Objects.equals(b.uid(), object.uid)) {
-        b = new Built(object.base, object.uid, shared(object.base).merge(Resource.create(identity(key, object))));
+        b = new Built(key, object.base, object.uid,
+            shared(object.base).merge(Resource.create(identity(key, object))));
       }
       built.put(key, b);
       for (int i = 0; i < object.metrics.size(); i++) {
@@ -104,6 +107,19 @@ final class ObjectResources {
     // Only the objects of this export are kept: a deleted object's Resource goes with it.
     previous = built;
     return out;
+  }
+
+  /**
+   * The key of the same object that points already hold, if any: the samples of one object then
+   * share one key, which a lookup finds at once, without comparing names.
+   */
+  private ObjectKey canonical(ObjectKey key, Map<ObjectKey, ObjectMetrics> objects) {
+    ObjectMetrics now = objects.get(key);
+    if (now != null) {
+      return now.key;
+    }
+    Built before = previous.get(key);
+    return before == null ? key : before.key();
   }
 
   /** What an object's Resource takes from the exporter's: all but the exporter's own place in the cluster. */
@@ -154,13 +170,15 @@ final class ObjectResources {
 
   /** The points of one object in one collection, per metric, in the order the metrics came. */
   private static final class ObjectMetrics {
+    final ObjectKey key;
     final Resource base;
     final List<MetricData> metrics = new ArrayList<>(8);
     final List<List<DoublePointData>> points = new ArrayList<>(8);
     String uidKey;
     String uid;
 
-    ObjectMetrics(Resource base) {
+    ObjectMetrics(ObjectKey key, Resource base) {
+      this.key = key;
       this.base = base;
     }
 

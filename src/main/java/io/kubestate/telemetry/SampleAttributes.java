@@ -5,6 +5,7 @@ import io.opentelemetry.api.common.Attributes;
 import io.opentelemetry.api.common.AttributesBuilder;
 import java.util.Map;
 import java.util.function.BiConsumer;
+import java.util.function.UnaryOperator;
 
 /**
  * The attributes of one state sample, built once while the sample stays the same and handed to
@@ -40,11 +41,13 @@ final class SampleAttributes implements Attributes {
   /**
    * The object this sample describes and the attributes left for its point, or null when it
    * describes none; worked out at the first export that asks, and kept while the sample is the same.
+   *
+   * @param canonical the instance of an equal object key already in use, if there is one
    */
-  ObjectIdentity.ObjectPoint objectPoint() {
+  ObjectIdentity.ObjectPoint objectPoint(UnaryOperator<ObjectIdentity.ObjectKey> canonical) {
     Object p = objectPoint;
     if (p == null) {
-      ObjectIdentity.ObjectPoint made = identity == null ? null : identity.split(attributes);
+      ObjectIdentity.ObjectPoint made = identity == null ? null : identity.split(attributes, canonical);
       p = made == null ? NO_OBJECT : made;
       // Two exporters may work it out at once: they find the same, and the point's fields are final.
       objectPoint = p;
