@@ -225,16 +225,15 @@ final class RunCommand implements Callable<Integer> {
         telemetry.pushExporters().isEmpty() ? "" : "; pushing with " + telemetry.pushExporters()));
   }
 
-  /** The command line's choice if it makes one, else the config's. */
-  boolean resourcePerObject(CompiledConfig compiled) {
-    return resourcePerObject != null ? resourcePerObject : compiled.otlpResourcePerObject();
-  }
-
+  /** Sets the OTLP export's shape: the command line's choice if it makes one, else the config's. */
   private void applyResourcePerObject(Telemetry telemetry, CompiledConfig compiled) {
-    boolean on = resourcePerObject(compiled);
+    boolean on = resourcePerObject != null ? resourcePerObject : compiled.otlpResourcePerObject();
     if (on != telemetry.resourcePerObject() && !telemetry.pushExporters().isEmpty()) {
       logger.info(on ? "OTLP: each object's state metrics under a Resource of its own"
           : "OTLP: all state metrics under the exporter's Resource");
+    } else if (on && !telemetry.resourcePerObject()) {
+      logger.warning("a Resource per object shapes the OTLP export, but no push exporter is configured "
+          + "(OTEL_METRICS_EXPORTER): the Prometheus endpoint is the same either way");
     }
     telemetry.resourcePerObject(on);
   }
