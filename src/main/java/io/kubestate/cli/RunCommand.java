@@ -109,6 +109,12 @@ final class RunCommand implements Callable<Integer> {
           + "shard 2). Requires --total-shards, equal to the StatefulSet's replicas: they are not read from the API.")
   boolean autoShard;
 
+  @Option(names = "--otlp-resource-per-object", arity = "0..1", paramLabel = "BOOL",
+      description = "Push each object's state metrics over OTLP under a Resource of its own (k8s.namespace.name, "
+          + "k8s.<kind>.name, k8s.<kind>.uid), taken off its points; counts stay on the exporter's Resource. The "
+          + "Prometheus endpoint is unchanged. Wins over otlp.resourcePerObject in the config (default: off).")
+  Boolean resourcePerObject;
+
   @Option(names = "--demo", description = "Run against an embedded demo API server seeded with Tekton and Kueue "
       + "objects that change every few seconds (presets tekton and kueue unless others are given).")
   boolean demo;
@@ -183,6 +189,7 @@ final class RunCommand implements Callable<Integer> {
     Telemetry telemetry = Telemetry.start(new TelemetrySettings(metricsHost, metricsPort, cardinalityLimit,
         clusterName, Version.current(), instanceId(), Map.of()));
     resources.push(telemetry);
+    applyResourcePerObject(telemetry, compiled);
     SelfTelemetry self = SelfTelemetry.register(telemetry.meter(SelfTelemetry.SCOPE, Version.current()), requests,
         Version.current());
     sharding.registerSelfMetrics(telemetry.meter(SelfTelemetry.SCOPE, Version.current()));
@@ -204,6 +211,7 @@ final class RunCommand implements Callable<Integer> {
         metrics = StateMetrics.register(stateMeter, next, source, Clock.systemUTC(), telemetry.cardinalityLimit(),
             maxAttributeLength, self.stats());
         old.close();
+        applyResourcePerObject(telemetry, next);
       }
       self.reload().succeeded();
     }, problems -> self.reload().failed());
@@ -215,6 +223,19 @@ final class RunCommand implements Callable<Integer> {
             + "health on :%d/healthz and /readyz%s", Version.current(), compiled.kinds().size(),
         compiled.familyCount(), telemetry.prometheusHost(), telemetry.prometheusPort(), health.port(),
         telemetry.pushExporters().isEmpty() ? "" : "; pushing with " + telemetry.pushExporters()));
+  }
+
+  /** Sets the OTLP export's shape: the command line's choice if it makes one, else the config's. */
+  private void applyResourcePerObject(Telemetry telemetry, CompiledConfig compiled) {
+    boolean on = resourcePerObject != null ? resourcePerObject : compiled.otlpResourcePerObject();
+    if (on != telemetry.resourcePerObject() && !telemetry.pushExporters().isEmpty()) {
+      logger.info(on ? "OTLP: each object's state metrics under a Resource of its own"
+          : "OTLP: all state metrics under the exporter's Resource");
+    } else if (on && !telemetry.resourcePerObject()) {
+      logger.warning("a Resource per object shapes the OTLP export, but no push exporter is configured "
+          + "(OTEL_METRICS_EXPORTER): the Prometheus endpoint is the same either way");
+    }
+    telemetry.resourcePerObject(on);
   }
 
   /** SIGTERM is how Kubernetes stops a pod: stop cleanly (a last OTLP export included) and exit 0. */

@@ -51,11 +51,12 @@ public final class ConfigLoader {
         pending.addAll(part.includes());
       }
     }
+    MetricsConfig merged = MetricsConfig.merge(parts, problems);
     problems.throwIfAny();
     for (Problem warning : problems.warnings()) {
       logger.warning(warning.toString());
     }
-    return MetricsConfig.merge(parts);
+    return merged;
   }
 
   /** Every error and warning of one file's structure; empty when it is clean. */
@@ -104,7 +105,7 @@ public final class ConfigLoader {
     if (parts.isEmpty() && problems.isEmpty()) {
       problems.add(Position.of(source), "the file holds no config document");
     }
-    return MetricsConfig.merge(parts);
+    return MetricsConfig.merge(parts, problems);
   }
 
   static String read(InputStream in) throws IOException {

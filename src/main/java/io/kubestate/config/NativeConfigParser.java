@@ -39,8 +39,20 @@ final class NativeConfigParser {
     if (!top.has("resources") && includes.isEmpty()) {
       problems.add(top.position(), "missing required key \"resources\" (or \"include\")");
     }
+    OtlpOptions otlp = top.has("otlp") ? otlp(top.node("otlp")) : null;
     top.rejectUnknown();
-    return new MetricsConfig(resources, includes);
+    return new MetricsConfig(resources, includes, otlp);
+  }
+
+  private OtlpOptions otlp(Node node) {
+    Fields f = Fields.of(node, "\"otlp\"", problems);
+    if (f == null) {
+      return null;
+    }
+    boolean set = f.has("resourcePerObject");
+    boolean perObject = f.bool("resourcePerObject");
+    f.rejectUnknown();
+    return set ? new OtlpOptions(perObject, f.valuePosition("resourcePerObject")) : null;
   }
 
   private ResourceConfig resource(Node node) {

@@ -2,8 +2,12 @@ package io.kubestate.expr;
 
 import java.util.List;
 
-/** A validated, compiled config: one {@link KindMetrics} per watch target. */
-public record CompiledConfig(List<KindMetrics> kinds) {
+/**
+ * A validated, compiled config: one {@link KindMetrics} per watch target.
+ *
+ * @param otlpResourcePerObject whether the config asks for a Resource per object in the OTLP export
+ */
+public record CompiledConfig(List<KindMetrics> kinds, boolean otlpResourcePerObject) {
 
   public CompiledConfig {
     kinds = List.copyOf(kinds);

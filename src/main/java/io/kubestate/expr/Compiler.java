@@ -74,7 +74,7 @@ public final class Compiler {
     shareHelp(grouped);
     List<KindMetrics> kinds = new ArrayList<>();
     grouped.forEach((t, fams) -> kinds.add(new KindMetrics(t, fams)));
-    return new CompiledConfig(kinds);
+    return new CompiledConfig(kinds, config.otlpResourcePerObject());
   }
 
   /**

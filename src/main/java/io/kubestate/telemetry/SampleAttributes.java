@@ -5,15 +5,20 @@ import io.opentelemetry.api.common.Attributes;
 import io.opentelemetry.api.common.AttributesBuilder;
 import java.util.Map;
 import java.util.function.BiConsumer;
+import java.util.function.UnaryOperator;
 
 /**
  * The attributes of one state sample, built once while the sample stays the same and handed to
  * the SDK as the same instance at every collection. The SDK keeps that instance as the series key
  * and puts it on the series' points, so the Prometheus writer finds here the label text it
  * rendered for the series at an earlier scrape instead of sanitizing, sorting and escaping the
- * labels again for every point. Everything else is the wrapped attributes'.
+ * labels again for every point; and an export with a Resource per object finds the object and the
+ * attributes left for the point. Everything else is the wrapped attributes'.
  */
 final class SampleAttributes implements Attributes {
+  /** Stands for "describes no single object" once that has been found out. */
+  private static final Object NO_OBJECT = new Object();
+
   private final Attributes attributes;
   /**
    * Kept here: the SDK hashes these attributes at every collection, and the wrapped ones live
@@ -28,11 +33,33 @@ final class SampleAttributes implements Attributes {
   final int truncated;
   /** {@code {name="value",...}} as the Prometheus writer renders these attributes; null until it does. */
   byte[] labels;
+  /** Null when the family's samples describe no single object. */
+  private final ObjectIdentity identity;
+  /** An {@link ObjectIdentity.ObjectPoint} or {@link #NO_OBJECT}; null until an export asks. */
+  private Object objectPoint;
 
-  SampleAttributes(Attributes attributes, int truncated) {
+  SampleAttributes(Attributes attributes, int truncated, ObjectIdentity identity) {
     this.attributes = attributes;
     this.hash = ContentHash.of(attributes);
     this.truncated = truncated;
+    this.identity = identity;
+  }
+
+  /**
+   * The object this sample describes and the attributes left for its point, or null when it
+   * describes none; worked out at the first export that asks, and kept while the sample is the same.
+   *
+   * @param canonical the instance of an equal object key already in use, if there is one
+   */
+  ObjectIdentity.ObjectPoint objectPoint(UnaryOperator<ObjectIdentity.ObjectKey> canonical) {
+    Object p = objectPoint;
+    if (p == null) {
+      ObjectIdentity.ObjectPoint made = identity == null ? null : identity.split(attributes, canonical);
+      p = made == null ? NO_OBJECT : made;
+      // Two exporters may work it out at once: they find the same, and the point's fields are final.
+      objectPoint = p;
+    }
+    return p == NO_OBJECT ? null : (ObjectIdentity.ObjectPoint) p;
   }
 
   @Override

@@ -2,6 +2,7 @@ package io.kubestate.telemetry;
 
 import io.opentelemetry.api.common.AttributeKey;
 import io.opentelemetry.api.incubator.config.DeclarativeConfigException;
+import io.opentelemetry.common.ComponentLoader;
 import io.opentelemetry.sdk.OpenTelemetrySdk;
 import io.opentelemetry.sdk.autoconfigure.declarativeconfig.DeclarativeConfigResult;
 import io.opentelemetry.sdk.autoconfigure.declarativeconfig.DeclarativeConfiguration;
@@ -13,6 +14,7 @@ import io.opentelemetry.sdk.autoconfigure.declarativeconfig.model.OpenTelemetryC
 import io.opentelemetry.sdk.autoconfigure.declarativeconfig.model.PeriodicMetricReaderModel;
 import io.opentelemetry.sdk.autoconfigure.declarativeconfig.model.PullMetricReaderModel;
 import io.opentelemetry.sdk.autoconfigure.declarativeconfig.model.ResourceModel;
+import io.opentelemetry.sdk.autoconfigure.spi.internal.ComponentProvider;
 import io.opentelemetry.sdk.resources.Resource;
 import java.io.IOException;
 import java.io.InputStream;
@@ -29,6 +31,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.logging.Logger;
 
 /**
@@ -36,14 +39,15 @@ import java.util.logging.Logger;
  * parses (substituting {@code ${VAR:-default}}) and builds itself, with this project's Prometheus
  * endpoint as its {@code prometheus/development} exporter ({@link PrometheusComponentProvider}),
  * whose host and port default to {@code --metrics-host} and {@code --metrics-port} rather than the
- * SDK's localhost. What the SDK parsed gets two additions:
+ * SDK's localhost. What the SDK parsed gets these additions:
  *
  * <ul>
  *   <li>a reader without a default cardinality limit gets {@code --cardinality-limit}, rather than
  *       the SDK's 2000, which would silently fold all but 1999 objects of a family into one series;
  *   <li>a meter provider without an exemplar filter gets {@code always_off}, as without a file;
  *   <li>the resource gets {@code service.name} kube-state-otel, {@code service.version}, {@code
- *       service.instance.id} and {@code k8s.cluster.name} wherever the file does not set them.
+ *       service.instance.id} and {@code k8s.cluster.name} wherever the file does not set them;
+ *   <li>each push exporter sits behind an {@link ObjectResourceExporter}, for a Resource per object.
  * </ul>
  */
 final class SdkConfigFile {
@@ -70,6 +74,7 @@ final class SdkConfigFile {
     PrometheusComponentProvider prometheus = new PrometheusComponentProvider(settings.metricsHost(),
         settings.metricsPort());
     List<String> push = new ArrayList<>();
+    AtomicBoolean perObject = new AtomicBoolean();
     int limit;
     OpenTelemetrySdk sdk;
     try {
@@ -77,7 +82,7 @@ final class SdkConfigFile {
       adjustResource(model, settings);
       limit = adjustReaders(model, settings.cardinalityLimit(), push);
       adjustExemplarFilter(model);
-      sdk = DeclarativeConfiguration.create(model, prometheus.componentLoader()).getSdk();
+      sdk = DeclarativeConfiguration.create(model, withPushWrapper(prometheus.componentLoader(), perObject)).getSdk();
     } catch (DeclarativeConfigException e) {
       throw invalid(file, e);
     }
@@ -98,7 +103,22 @@ final class SdkConfigFile {
     logger.info("OpenTelemetry SDK configured by " + file + ": " + servers.size() + " Prometheus endpoint(s)"
         + (push.isEmpty() ? "" : ", pushing with " + String.join(", ", push)));
     return new Telemetry(sdk, servers, endpoints.isEmpty() ? settings.metricsHost() : endpoints.get(0).host(), push,
-        limit);
+        limit, perObject);
+  }
+
+  /** {@code components}, with each push exporter of the file behind an {@link ObjectResourceExporter}. */
+  private static ComponentLoader withPushWrapper(ComponentLoader components, AtomicBoolean perObject) {
+    return new ComponentLoader() {
+      @Override
+      public <T> Iterable<T> load(Class<T> type) {
+        List<T> found = new ArrayList<>();
+        for (T component : ComponentLoader.loadList(components, type)) {
+          found.add(PushExporterProvider.makesPushExporters(component)
+              ? type.cast(new PushExporterProvider((ComponentProvider) component, perObject::get)) : component);
+        }
+        return found;
+      }
+    };
   }
 
   private static IllegalArgumentException invalid(Path file, DeclarativeConfigException e) {

@@ -81,7 +81,7 @@ public final class StateMetrics implements AutoCloseable {
     Map<CompiledFamily, Binding> bindings = new IdentityHashMap<>();
     List<ObservableMeasurement> observers = new ArrayList<>();
     for (CompiledFamily f : kind.families()) {
-      Binding b = new Binding(f, instrument(meter, f), bindings.size());
+      Binding b = new Binding(f, instrument(meter, f), bindings.size(), ObjectIdentity.of(kind.target().kind(), f));
       bindings.put(f, b);
       observers.add(b.measurement);
     }
@@ -189,6 +189,7 @@ public final class StateMetrics implements AutoCloseable {
     final CompiledFamily family;
     final ObservableDoubleMeasurement measurement;
     final AttributeKey<String>[] keys;
+    final ObjectIdentity identity;
     /** This binding's place among the bindings of its kind. */
     final int rank;
     /** Series in this collection. */
@@ -197,10 +198,11 @@ public final class StateMetrics implements AutoCloseable {
     int peak;
 
     @SuppressWarnings("unchecked")
-    Binding(CompiledFamily family, ObservableDoubleMeasurement measurement, int rank) {
+    Binding(CompiledFamily family, ObservableDoubleMeasurement measurement, int rank, ObjectIdentity identity) {
       this.family = family;
       this.measurement = measurement;
       this.rank = rank;
+      this.identity = identity;
       this.keys = family.attributeKeys().stream().map(AttributeKey::stringKey).toArray(AttributeKey[]::new);
     }
   }
@@ -265,7 +267,7 @@ public final class StateMetrics implements AutoCloseable {
           attrs.put(b.keys[i], bounded(values[i]));
         }
       }
-      return new SampleAttributes(attrs.build(), truncated);
+      return new SampleAttributes(attrs.build(), truncated, b.identity);
     }
 
     @Override

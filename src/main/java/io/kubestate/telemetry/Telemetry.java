@@ -6,6 +6,7 @@ import io.opentelemetry.sdk.OpenTelemetrySdk;
 import io.opentelemetry.sdk.autoconfigure.AutoConfiguredOpenTelemetrySdk;
 import io.opentelemetry.sdk.autoconfigure.spi.ConfigProperties;
 import io.opentelemetry.sdk.metrics.SdkMeterProvider;
+import io.opentelemetry.sdk.metrics.export.MetricExporter;
 import io.opentelemetry.sdk.resources.Resource;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -14,6 +15,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.logging.Logger;
 
 /**
@@ -24,7 +26,9 @@ import java.util.logging.Logger;
  * The Prometheus endpoint is this project's own pull reader rather than the SDK's Prometheus
  * exporter: it binds the configured host (the SDK's binds localhost since 1.62, unreachable in a
  * pod), adds no {@code otel_scope_*} labels, keeps names such as {@code *_info} that client_java's
- * sanitizer strips, and carries the explicit cardinality limit.
+ * sanitizer strips, and carries the explicit cardinality limit. Push exporters go through an
+ * {@link ObjectResourceExporter}, which gives each object a Resource of its own when {@link
+ * #resourcePerObject(boolean)} asks for it.
  */
 public final class Telemetry implements AutoCloseable {
   private static final Logger logger = Logger.getLogger(Telemetry.class.getName());
@@ -36,10 +40,12 @@ public final class Telemetry implements AutoCloseable {
   private final String prometheusHost;
   private final List<String> pushExporters;
   private final int cardinalityLimit;
+  private final AtomicBoolean resourcePerObject;
 
   Telemetry(OpenTelemetrySdk sdk, List<PrometheusServer> prometheus, String prometheusHost, List<String> pushExporters,
-      int cardinalityLimit) {
+      int cardinalityLimit, AtomicBoolean resourcePerObject) {
     this.sdk = sdk;
+    this.resourcePerObject = resourcePerObject;
     this.prometheus = List.copyOf(prometheus);
     this.prometheusHost = prometheusHost;
     this.pushExporters = List.copyOf(pushExporters);
@@ -64,6 +70,7 @@ public final class Telemetry implements AutoCloseable {
     defaults.put("otel.java.exporter.memory_mode", "immutable_data");
     PrometheusHolder holder = new PrometheusHolder();
     List<String> push = new ArrayList<>();
+    AtomicBoolean perObject = new AtomicBoolean();
     AutoConfiguredOpenTelemetrySdk auto = AutoConfiguredOpenTelemetrySdk.builder()
         .addPropertiesSupplier(() -> defaults)
         .addPropertiesCustomizer(config -> {
@@ -76,6 +83,7 @@ public final class Telemetry implements AutoCloseable {
           return out;
         })
         .addResourceCustomizer((resource, config) -> resource.merge(extraResource(settings)))
+        .addMetricExporterCustomizer((exporter, config) -> new ObjectResourceExporter(exporter, perObject::get))
         .addMeterProviderCustomizer((builder, config) -> {
           if (holder.wanted) {
             holder.reader = new PrometheusReader(true);
@@ -98,7 +106,7 @@ public final class Telemetry implements AutoCloseable {
       logger.info("pushing metrics with " + String.join(", ", push) + " exporter(s)");
     }
     return new Telemetry(auto.getOpenTelemetrySdk(), server == null ? List.of() : List.of(server),
-        settings.metricsHost(), push, settings.cardinalityLimit());
+        settings.metricsHost(), push, settings.cardinalityLimit(), perObject);
   }
 
   private static List<String> exporters(ConfigProperties config, Map<String, String> overrides) {
@@ -159,6 +167,27 @@ public final class Telemetry implements AutoCloseable {
 
   public List<String> pushExporters() {
     return pushExporters;
+  }
+
+  /**
+   * Whether push exporters send each object's state points under a Resource of its own, carrying the
+   * object's identity attributes, rather than all under the exporter's Resource; off at start. Takes
+   * effect at the next export; the Prometheus endpoint is the same either way.
+   */
+  public void resourcePerObject(boolean on) {
+    resourcePerObject.set(on);
+  }
+
+  public boolean resourcePerObject() {
+    return resourcePerObject.get();
+  }
+
+  /**
+   * {@code exporter}, sending each object's state points under a Resource of its own at every
+   * export, as {@link #resourcePerObject(boolean)} makes the configured exporters do.
+   */
+  public static MetricExporter withResourcePerObject(MetricExporter exporter) {
+    return new ObjectResourceExporter(exporter, () -> true);
   }
 
   /** Flushes push exporters (a final export), then stops the readers. */

@@ -23,6 +23,7 @@ import io.kubestate.telemetry.ExpositionFormat;
 import io.kubestate.telemetry.PrometheusReader;
 import io.kubestate.telemetry.PrometheusServer;
 import io.kubestate.telemetry.StateMetrics;
+import io.kubestate.telemetry.Telemetry;
 import io.kubestate.testing.Crds;
 import io.opentelemetry.api.common.AttributeKey;
 import io.opentelemetry.api.common.Attributes;
@@ -41,6 +42,7 @@ import io.opentelemetry.sdk.metrics.data.MetricData;
 import io.opentelemetry.sdk.metrics.data.MetricDataType;
 import io.opentelemetry.sdk.metrics.data.PointData;
 import io.opentelemetry.sdk.metrics.export.CollectionRegistration;
+import io.opentelemetry.sdk.metrics.export.MetricExporter;
 import io.opentelemetry.sdk.metrics.export.MetricReader;
 import io.opentelemetry.sdk.metrics.export.PeriodicMetricReader;
 import io.opentelemetry.sdk.resources.Resource;
@@ -552,6 +554,106 @@ public final class ScaleBenchmark {
       provider.close();
       receiver.close();
     }
+    if (enabled("otlp", "readers")) {
+      otlpPerObject(s, Math.max(5, scrapes));
+    }
+  }
+
+  /**
+   * OTLP with a Resource per object, on an SDK of its own: collection plus export through the real
+   * exporter behind the regrouping, to set against {@code otlp_ms_median}; the export alone of one
+   * collection with and without the regrouping; and the regrouping alone, in front of an exporter
+   * that sends nothing.
+   */
+  private void otlpPerObject(Scenario s, int runs) throws Exception {
+    String p = s.name() + ".";
+    CollectOnlyReader sdkOnly = new CollectOnlyReader();
+    try (DrainReceiver receiver = new DrainReceiver();
+        MetricExporter exporter = Telemetry.withResourcePerObject(otlpExporter(receiver));
+        MetricExporter plainExporter = otlpExporter(receiver);
+        MetricExporter regroupOnly = Telemetry.withResourcePerObject(new NoExport())) {
+      PeriodicMetricReader otlp = PeriodicMetricReader.builder(Telemetry.withResourcePerObject(otlpExporter(receiver)))
+          .setInterval(Duration.ofDays(1)).build();
+      SdkMeterProvider provider = SdkMeterProvider.builder()
+          .setExemplarFilter(ExemplarFilter.alwaysOff())
+          .setResource(Resource.create(Attributes.of(AttributeKey.stringKey("service.name"), "kube-state-otel",
+              AttributeKey.stringKey("service.instance.id"), "bench")))
+          .registerMetricReader(otlp, t -> LIMIT)
+          .registerMetricReader(sdkOnly, t -> LIMIT)
+          .build();
+      StateMetrics metrics = StateMetrics.register(provider.get(StateMetrics.SCOPE), s.config(), s, CLOCK, LIMIT);
+      try {
+        long[] collectAndExport = new long[runs];
+        long[] exportOnly = new long[runs];
+        for (int i = -1; i < runs; i++) {
+          long t0 = System.nanoTime();
+          if (!otlp.forceFlush().join(3, TimeUnit.MINUTES).isSuccess()) {
+            throw new IllegalStateException("OTLP export failed");
+          }
+          long t = System.nanoTime() - t0;
+          if (i >= 0) {
+            collectAndExport[i] = t;
+            progress("OTLP per object collect+export", i, t, receiver.lastRequest.get());
+          }
+        }
+        long requestBytes = receiver.lastRequest.get();
+        // The export alone of one collection, with and without the regrouping in turns, so that both
+        // meet the same state of the machine.
+        sdkOnly.collect();
+        long[] plainExportOnly = new long[runs];
+        long[] regroup = new long[runs];
+        for (int i = -1; i < runs; i++) {
+          long perObject = exportOnce(exporter, sdkOnly.lastCollection);
+          long plain = exportOnce(plainExporter, sdkOnly.lastCollection);
+          long regrouping = exportOnce(regroupOnly, sdkOnly.lastCollection);
+          if (i >= 0) {
+            exportOnly[i] = perObject;
+            plainExportOnly[i] = plain;
+            regroup[i] = regrouping;
+          }
+        }
+        figure(p + "otlp_per_object_ms_median", ms(median(collectAndExport)));
+        figure(p + "otlp_per_object_ms_worst", ms(max(collectAndExport)));
+        figure(p + "otlp_per_object_export_only_ms_median", ms(median(exportOnly)));
+        figure(p + "otlp_per_object_plain_export_only_ms_median", ms(median(plainExportOnly)));
+        figure(p + "otlp_per_object_regroup_ms_median", ms(median(regroup)));
+        figure(p + "otlp_per_object_request_bytes", requestBytes);
+      } finally {
+        metrics.close();
+        provider.close();
+      }
+    }
+  }
+
+  /** Takes every export and sends nothing: what is left of an export is the work in front of it. */
+  private static final class NoExport implements MetricExporter {
+    @Override
+    public CompletableResultCode export(Collection<MetricData> metrics) {
+      return CompletableResultCode.ofSuccess();
+    }
+
+    @Override
+    public AggregationTemporality getAggregationTemporality(InstrumentType instrumentType) {
+      return AggregationTemporality.CUMULATIVE;
+    }
+
+    @Override
+    public CompletableResultCode flush() {
+      return CompletableResultCode.ofSuccess();
+    }
+
+    @Override
+    public CompletableResultCode shutdown() {
+      return CompletableResultCode.ofSuccess();
+    }
+  }
+
+  private static long exportOnce(MetricExporter exporter, Collection<MetricData> metrics) {
+    long t0 = System.nanoTime();
+    if (!exporter.export(metrics).join(3, TimeUnit.MINUTES).isSuccess()) {
+      throw new IllegalStateException("OTLP export failed");
+    }
+    return System.nanoTime() - t0;
   }
 
   /** The real OTLP/HTTP exporter, with the memory mode Telemetry sets by default, into {@code receiver}. */

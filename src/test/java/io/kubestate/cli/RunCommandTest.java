@@ -8,6 +8,7 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
 import io.kubestate.testing.Crds;
 import io.kubestate.testing.Exporter;
+import io.kubestate.testing.OtlpReceiver;
 import io.kubestate.testing.Ports;
 import io.kubestate.testing.Scrape;
 import java.net.URI;
@@ -17,6 +18,9 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -116,4 +120,67 @@ class RunCommandTest {
         .contains(extra + ":2:13: missing required key \"version\"");
   }
 
+  @Test
+  void pushesEachObjectUnderItsOwnResourceAsTheConfigSaysAndTheFlagOverrides() throws Exception {
+    Crds.installTekton(client);
+    GenericKubernetesResource run = client.getKubernetesSerialization().unmarshal(
+        Files.readString(Path.of("src/test/resources/objects/tekton/tekton-pipelinerun-failed.yaml")),
+        GenericKubernetesResource.class);
+    run.getMetadata().setResourceVersion(null);
+    client.genericKubernetesResources(Crds.PIPELINE_RUNS).inNamespace(run.getMetadata().getNamespace()).resource(run)
+        .create();
+    String name = run.getMetadata().getName();
+    Path config = Files.writeString(tmp.resolve("otlp.yaml"), PER_OBJECT.formatted(true));
+    try (OtlpReceiver receiver = OtlpReceiver.start()) {
+      process = otlpProcess(receiver, "--config", config.toString()).start();
+      await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(pipelineRunPoints(receiver))
+          .isNotEmpty().allSatisfy(p -> {
+            assertThat(p.resource()).containsEntry("k8s.pipelinerun.name", name);
+            assertThat(p.attributes()).doesNotContainKey("k8s.pipelinerun.name");
+          }));
+
+      Files.writeString(config, PER_OBJECT.formatted(false));
+      await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(pipelineRunPoints(receiver))
+          .isNotEmpty().allSatisfy(p -> {
+            assertThat(p.resource()).doesNotContainKey("k8s.pipelinerun.name");
+            assertThat(p.attributes()).containsEntry("k8s.pipelinerun.name", name);
+          }));
+      process.destroy();
+      assertThat(process.waitFor(10, TimeUnit.SECONDS)).isTrue();
+
+      Files.writeString(config, PER_OBJECT.formatted(true));
+      receiver.clear();
+      process = otlpProcess(receiver, "--config", config.toString(), "--otlp-resource-per-object=false").start();
+      await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(pipelineRunPoints(receiver))
+          .isNotEmpty().allSatisfy(p -> assertThat(p.attributes()).containsEntry("k8s.pipelinerun.name", name)));
+    }
+  }
+
+  private static final String PER_OBJECT = """
+      kind: MetricsConfig
+      include: [tekton]
+      otlp:
+        resourcePerObject: %s
+      """;
+
+  private ProcessBuilder otlpProcess(OtlpReceiver receiver, String... args) throws Exception {
+    List<String> all = new ArrayList<>(List.of("--kubeconfig", Exporter.kubeconfig(tmp, client).toString(),
+        "--reload-period", "PT0.5S", "--metrics-host", "127.0.0.1", "--metrics-port", Integer.toString(Ports.free()),
+        "--telemetry-host", "127.0.0.1", "--telemetry-port", Integer.toString(Ports.free())));
+    all.addAll(List.of(args));
+    ProcessBuilder b = Exporter.process(all.toArray(String[]::new)).redirectErrorStream(true)
+        .redirectOutput(tmp.resolve("otlp.log").toFile());
+    b.environment().putAll(Map.of("OTEL_METRICS_EXPORTER", "otlp", "OTEL_EXPORTER_OTLP_PROTOCOL", "http/protobuf",
+        "OTEL_EXPORTER_OTLP_ENDPOINT", receiver.endpoint(), "OTEL_METRIC_EXPORT_INTERVAL", "300"));
+    return b;
+  }
+
+  /** The points of the PipelineRun families (not their counts) in the receiver's last state export. */
+  private static List<OtlpReceiver.Point> pipelineRunPoints(OtlpReceiver receiver) {
+    if (receiver.requestsWithScope("io.kubestate.state").isEmpty()) {
+      return List.of();
+    }
+    return receiver.points("io.kubestate.state").stream()
+        .filter(p -> p.metric().startsWith("tekton.pipelinerun.")).toList();
+  }
 }

@@ -4,8 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.kubestate.expr.Compiler;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class ConfigLoaderTest {
 
@@ -125,6 +128,32 @@ class ConfigLoaderTest {
     assertThat(problems).hasSize(2).allSatisfy(p -> assertThat(p).startsWith("cfg.yaml:4:"));
     assertThat(problems.get(0)).contains("is a info here but a gauge at cfg.yaml:3:");
     assertThat(problems.get(1)).contains("has unit \"ms\" here but \"s\"");
+  }
+
+  @Test
+  void theOtlpSectionAsksForAResourcePerObjectAndFilesMustAgree(@TempDir Path dir) throws Exception {
+    String widgets = """
+        kind: MetricsConfig
+        resources:
+          - {group: a.io, version: v1, kind: Widget, families: [{name: widget.info, type: info}]}
+        """;
+    assertThat(Compiler.compile(parse(widgets, new Problems())).otlpResourcePerObject()).isFalse();
+    assertThat(Compiler.compile(parse(widgets + "otlp: {resourcePerObject: true}\n", new Problems()))
+        .otlpResourcePerObject()).isTrue();
+    assertThat(problems(widgets + "otlp: {resourcePerObject: yes please, perObject: true}\n"))
+        .anySatisfy(p -> assertThat(p).startsWith("cfg.yaml:4:").contains("\"resourcePerObject\" must be true or false"))
+        .anySatisfy(p -> assertThat(p).contains("perObject"));
+
+    Path on = Files.writeString(dir.resolve("on.yaml"),
+        widgets + "otlp: {resourcePerObject: true}\n");
+    Path off = Files.writeString(dir.resolve("off.yaml"),
+        "kind: MetricsConfig\ninclude: [tekton]\notlp:\n  resourcePerObject: false\n");
+    Path silent = Files.writeString(dir.resolve("silent.yaml"), "kind: MetricsConfig\n"
+        + "include: [kueue]\n");
+    assertThat(ConfigLoader.load(List.of("tekton"), List.of(on, silent)).otlpResourcePerObject()).isTrue();
+    assertThatThrownBy(() -> ConfigLoader.load(List.of(), List.of(on, off)))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining(off + ":4:22: \"otlp.resourcePerObject\" is false here but true at " + on + ":4:27");
   }
 
   @Test

@@ -183,6 +183,37 @@ class SdkConfigFileTest {
   }
 
   @Test
+  void aFilesPushExporterSendsEachObjectUnderItsOwnResourceWhenAsked() throws Exception {
+    receiver = OtlpReceiver.start();
+    Path file = Files.writeString(tmp.resolve("sdk.yaml"), """
+        file_format: "1.1"
+        meter_provider:
+          readers:
+            - periodic:
+                interval: 200
+                exporter:
+                  otlp_http:
+                    endpoint: %s/v1/metrics
+        """.formatted(receiver.endpoint()));
+    telemetry = Telemetry.start(new TelemetrySettings("127.0.0.1", 0, 100, "test-cluster", "1.2.3", "instance-1",
+        Map.of("otel.config.file", file.toString())));
+    telemetry.resourcePerObject(true);
+    widgets.add(widget("a", 10));
+    widgets.add(widget("b", 20));
+    registerWidgets();
+    List<Point> pushed = awaitPush();
+    assertThat(pushed).hasSize(4).allSatisfy(p -> {
+      assertThat(p.attributes()).isEmpty();
+      assertThat(p.resource()).containsEntry("service.name", "kube-state-otel")
+          .containsEntry("k8s.cluster.name", "test-cluster").containsKey("k8s.widget.name");
+    });
+    assertThat(pushed).filteredOn(p -> p.resource().get("k8s.widget.name").equals("b"))
+        .extracting(Point::metric, Point::value)
+        .containsExactlyInAnyOrder(org.assertj.core.groups.Tuple.tuple("widget.info", 1.0),
+            org.assertj.core.groups.Tuple.tuple("widget.size", 20.0));
+  }
+
+  @Test
   void aBrokenFileStopsTheStartNamingTheFile() throws Exception {
     Path file = Files.writeString(tmp.resolve("sdk.yaml"), """
         file_format: "1.1"
