@@ -24,6 +24,8 @@ public final class CompiledFamily {
   private final String[] states;
   private final Aggregation.Function aggregate;
   private KsmFamily[] compat;
+  /** This family's place among the families of its kind; set once, by the kind. */
+  private int index = -1;
 
   /** A compiled {@code when} condition. */
   interface Predicate {
@@ -81,6 +83,18 @@ public final class CompiledFamily {
   /** Output attribute keys; for a stateset the state attribute is the last. */
   public List<String> attributeKeys() {
     return List.of(attributeKeys);
+  }
+
+  /** This family's place in {@link KindMetrics#families()} of its kind, for lookups by array. */
+  public int index() {
+    return index;
+  }
+
+  void placeAt(int index) {
+    if (this.index != -1 && this.index != index) {
+      throw new IllegalStateException("family " + name + " is placed in two kinds");
+    }
+    this.index = index;
   }
 
   /** Null unless the family folds samples across objects. */

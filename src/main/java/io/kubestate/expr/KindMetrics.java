@@ -22,6 +22,9 @@ public final class KindMetrics {
   KindMetrics(WatchTarget target, List<CompiledFamily> families) {
     this.target = target;
     this.families = List.copyOf(families);
+    for (int i = 0; i < this.families.size(); i++) {
+      this.families.get(i).placeAt(i);
+    }
   }
 
   public WatchTarget target() {
@@ -344,11 +347,10 @@ public final class KindMetrics {
     }
 
     void deliver(Sample s) {
-      Accumulator acc = accumulators.isEmpty() ? null : accumulators.get(s.family);
-      if (acc == null) {
+      if (s.family.aggregate() == null) {
         sink.sample(s);
       } else {
-        acc.add(s);
+        (s.cell != null ? s.cell.owner : accumulators.get(s.family)).add(s);
       }
     }
 

@@ -15,9 +15,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.IdentityHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.logging.Logger;
@@ -78,11 +76,11 @@ public final class StateMetrics implements AutoCloseable {
     if (kind.families().isEmpty()) {
       return;
     }
-    Map<CompiledFamily, Binding> bindings = new IdentityHashMap<>();
+    List<Binding> bindings = new ArrayList<>();
     List<ObservableMeasurement> observers = new ArrayList<>();
     for (CompiledFamily f : kind.families()) {
-      Binding b = new Binding(f, instrument(meter, f), bindings.size(), ObjectIdentity.of(kind.target().kind(), f));
-      bindings.put(f, b);
+      Binding b = new Binding(f, instrument(meter, f), ObjectIdentity.of(kind.target().kind(), f));
+      bindings.add(b);
       observers.add(b.measurement);
     }
     KindMetrics.Memo memo = kind.newMemo();
@@ -92,10 +90,10 @@ public final class StateMetrics implements AutoCloseable {
       // not depend on that.
       synchronized (sink) {
         long start = System.nanoTime();
-        bindings.values().forEach(b -> b.count = 0);
+        bindings.forEach(b -> b.count = 0);
         kind.collect(store.objects(kind.target()), clock.instant(), memo, sink);
         sink.flush();
-        bindings.values().forEach(this::checkCardinality);
+        bindings.forEach(this::checkCardinality);
         stats.duration((System.nanoTime() - start) / 1e9);
       }
     };
@@ -190,7 +188,7 @@ public final class StateMetrics implements AutoCloseable {
     final ObservableDoubleMeasurement measurement;
     final AttributeKey<String>[] keys;
     final ObjectIdentity identity;
-    /** This binding's place among the bindings of its kind. */
+    /** This binding's place among the bindings of its kind: its family's index. */
     final int rank;
     /** Series in this collection. */
     int count;
@@ -198,10 +196,10 @@ public final class StateMetrics implements AutoCloseable {
     int peak;
 
     @SuppressWarnings("unchecked")
-    Binding(CompiledFamily family, ObservableDoubleMeasurement measurement, int rank, ObjectIdentity identity) {
+    Binding(CompiledFamily family, ObservableDoubleMeasurement measurement, ObjectIdentity identity) {
       this.family = family;
       this.measurement = measurement;
-      this.rank = rank;
+      this.rank = family.index();
       this.identity = identity;
       this.keys = family.attributeKeys().stream().map(AttributeKey::stringKey).toArray(AttributeKey[]::new);
     }
@@ -213,20 +211,19 @@ public final class StateMetrics implements AutoCloseable {
    * instance, which its storage then finds by identity.
    */
   private final class Sink implements KindMetrics.MemoSink {
-    private final Map<CompiledFamily, Binding> bindings;
+    /** By family index. */
+    private final Binding[] bindings;
     private final Measurements pending;
     private int truncated;
 
-    Sink(Map<CompiledFamily, Binding> bindings) {
-      this.bindings = bindings;
-      Binding[] byRank = new Binding[bindings.size()];
-      bindings.values().forEach(b -> byRank[b.rank] = b);
-      this.pending = new Measurements(byRank);
+    Sink(List<Binding> bindings) {
+      this.bindings = bindings.toArray(new Binding[0]);
+      this.pending = new Measurements(this.bindings);
     }
 
     @Override
     public void sample(KindMetrics.Sample sample) {
-      Binding b = bindings.get(sample.family());
+      Binding b = bindings[sample.family().index()];
       SampleAttributes a = sample.attachment instanceof SampleAttributes ready ? ready : null;
       if (a == null) {
         a = prepare(b, sample.values(), sample.extra());
@@ -241,7 +238,7 @@ public final class StateMetrics implements AutoCloseable {
 
     @Override
     public void sample(CompiledFamily family, String[] values, String[] extra, double value) {
-      Binding b = bindings.get(family);
+      Binding b = bindings[family.index()];
       SampleAttributes a = prepare(b, values, extra);
       for (int i = 0; i < a.truncated; i++) {
         stats.truncated(family.name());
