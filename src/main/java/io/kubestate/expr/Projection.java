@@ -4,6 +4,7 @@ import java.util.AbstractList;
 import java.util.AbstractMap;
 import java.util.AbstractSet;
 import java.util.Arrays;
+import java.util.Collection;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -35,11 +36,21 @@ public final class Projection {
 
   /** What the families of {@code kind} read. */
   public static Projection of(KindMetrics kind) {
+    return of(List.of(kind));
+  }
+
+  /**
+   * What the families of all these kinds read together (several configs measuring one kind); none
+   * keeps nothing of an object.
+   */
+  public static Projection of(Collection<KindMetrics> kinds) {
     Builder b = new Builder();
-    for (CompiledFamily f : kind.families()) {
-      f.project(b);
-      if (b.root.all) {
-        return ALL;
+    for (KindMetrics kind : kinds) {
+      for (CompiledFamily f : kind.families()) {
+        f.project(b);
+        if (b.root.all) {
+          return ALL;
+        }
       }
     }
     b.root.seal();
@@ -54,6 +65,11 @@ public final class Projection {
   /** Whether this projection keeps objects whole. */
   public boolean keepsAll() {
     return root == null;
+  }
+
+  /** Whether everything {@code other} keeps of any object, this keeps too. */
+  public boolean covers(Projection other) {
+    return root == null || other.root != null && root.covers(other.root);
   }
 
   /** The projected copy of {@code object}, or {@code object} itself when everything is kept. */
@@ -144,6 +160,26 @@ public final class Projection {
       m.elements = a.elements == null ? b.elements : b.elements == null ? a.elements : merge(a.elements, b.elements);
       m.values = a.values == null ? b.values : b.values == null ? a.values : merge(a.values, b.values);
       return m;
+    }
+
+    /** Read-only: both nodes are sealed and may be in use by other threads. */
+    boolean covers(Node other) {
+      if (all) {
+        return true;
+      }
+      if (other.all) {
+        return false;
+      }
+      for (Map.Entry<String, Node> e : other.keys.entrySet()) {
+        Node mine = keys.getOrDefault(e.getKey(), values);
+        if (mine == null || !mine.covers(e.getValue())) {
+          return false;
+        }
+      }
+      if (other.elements != null && (elements == null || !elements.covers(other.elements))) {
+        return false;
+      }
+      return other.values == null || values != null && values.covers(other.values);
     }
 
     Object apply(Object v) {

@@ -8,6 +8,7 @@ import io.kubestate.expr.CompiledConfig;
 import io.kubestate.expr.KindMetrics;
 import io.kubestate.expr.ObjectStore;
 import io.kubestate.expr.Projection;
+import io.kubestate.expr.ScopedConfig;
 import io.kubestate.expr.WatchTarget;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -40,6 +41,7 @@ public final class InformerSource implements ObjectStore, AutoCloseable {
   private final Map<WatchTarget, KindWatch> watches = new ConcurrentHashMap<>();
   private final Map<WatchTarget, KindState> states = new ConcurrentHashMap<>();
   private final Map<WatchTarget, Projection> projections = new ConcurrentHashMap<>();
+  private final Map<WatchTarget, Map<String, Projection>> scopedProjections = new ConcurrentHashMap<>();
   private final Map<WatchTarget, ScheduledFuture<?>> retries = new ConcurrentHashMap<>();
   private final List<WatchTarget> order = new java.util.concurrent.CopyOnWriteArrayList<>();
   private final ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor(r -> {
@@ -109,22 +111,66 @@ public final class InformerSource implements ObjectStore, AutoCloseable {
    * kind whose families read other fields than before is listed again, since its cache lacks them.
    */
   public void replaceTargets(CompiledConfig config) {
-    Map<WatchTarget, Projection> next = new LinkedHashMap<>();
+    replaceTargets(config, List.of());
+  }
+
+  /**
+   * Watches the kinds of a cluster-wide config and of configs scoped to one namespace each. A kind
+   * keeps for every object what the cluster-wide families read, and for the objects of a scoped
+   * config's namespace also what that config reads. A kind is listed again only when what its
+   * cluster-wide families read changes; when a namespace's configs read more than before, only
+   * that namespace is listed once more, and the watches keep running.
+   */
+  public void replaceTargets(CompiledConfig config, List<ScopedConfig> scopedConfigs) {
+    Map<WatchTarget, List<KindMetrics>> cluster = new LinkedHashMap<>();
+    Map<WatchTarget, Map<String, List<KindMetrics>>> byNamespace = new LinkedHashMap<>();
     for (KindMetrics k : config.kinds()) {
-      next.put(k.target(), Projection.of(k));
+      cluster.computeIfAbsent(k.target(), t -> new ArrayList<>()).add(k);
     }
-    replace(next);
+    for (ScopedConfig scoped : scopedConfigs) {
+      for (KindMetrics k : scoped.config().kinds()) {
+        cluster.computeIfAbsent(k.target(), t -> new ArrayList<>());
+        byNamespace.computeIfAbsent(k.target(), t -> new LinkedHashMap<>())
+            .computeIfAbsent(scoped.namespace(), ns -> new ArrayList<>()).add(k);
+      }
+    }
+    Map<WatchTarget, Projection> next = new LinkedHashMap<>();
+    Map<WatchTarget, Map<String, Projection>> nextScoped = new LinkedHashMap<>();
+    cluster.forEach((t, kinds) -> {
+      next.put(t, Projection.of(kinds));
+      Map<String, Projection> perNamespace = new LinkedHashMap<>();
+      byNamespace.getOrDefault(t, Map.of()).forEach((ns, own) -> {
+        List<KindMetrics> all = new ArrayList<>(kinds);
+        all.addAll(own);
+        perNamespace.put(ns, Projection.of(all));
+      });
+      nextScoped.put(t, perNamespace);
+    });
+    replace(next, nextScoped);
   }
 
   private void replace(Map<WatchTarget, Projection> next) {
+    replace(next, Map.of());
+  }
+
+  private void replace(Map<WatchTarget, Projection> next, Map<WatchTarget, Map<String, Projection>> nextScoped) {
     Collection<WatchTarget> targets = next.keySet();
     scheduler.execute(() -> {
+      for (WatchTarget t : targets) {
+        Map<String, Projection> scoped = nextScoped.getOrDefault(t, Map.of());
+        scopedProjections.put(t, scoped);
+        KindWatch w = watches.get(t);
+        if (w != null && next.get(t).equals(projections.get(t))) {
+          w.scope(scoped);
+        }
+      }
       for (WatchTarget t : List.copyOf(order)) {
         if (!next.containsKey(t)) {
           stop(t);
           order.remove(t);
           states.remove(t);
           projections.remove(t);
+          scopedProjections.remove(t);
         } else if (!next.get(t).equals(projections.put(t, next.get(t))) && watches.containsKey(t)) {
           stop(t);
           states.put(t, KindState.WAITING);
@@ -219,6 +265,7 @@ public final class InformerSource implements ObjectStore, AutoCloseable {
       if (kind != null) {
         KindWatch watch = new KindWatch(target, kind, sharding,
             projections.getOrDefault(target, Projection.whole()));
+        watch.scope(scopedProjections.getOrDefault(target, Map.of()));
         try {
           watch.start(client, namespaces);
         } catch (RuntimeException e) {
@@ -261,6 +308,30 @@ public final class InformerSource implements ObjectStore, AutoCloseable {
   public Iterable<? extends Map<String, Object>> objects(WatchTarget target) {
     KindWatch w = watches.get(target);
     return w == null ? List.of() : w.objects();
+  }
+
+  /** The objects of one namespace, from the same cache as {@link #objects(WatchTarget)}. */
+  @Override
+  public Iterable<? extends Map<String, Object>> objects(WatchTarget target, String namespace) {
+    KindWatch w = watches.get(target);
+    return w == null ? List.of() : w.objects(namespace);
+  }
+
+  /**
+   * Whether the API serves the kind namespaced: true or false once known, null when it cannot be
+   * told now (not served, or the API cannot be reached).
+   */
+  public Boolean namespaced(WatchTarget target) {
+    KindWatch w = watches.get(target);
+    if (w != null) {
+      return w.kind().namespaced();
+    }
+    try {
+      ResolvedKind kind = discovery.resolve(target);
+      return kind == null ? null : kind.namespaced();
+    } catch (RuntimeException e) {
+      return null;
+    }
   }
 
   /** The state of each target's watch, in config order. */
