@@ -18,6 +18,9 @@ final class StatusComparison {
   private StatusComparison() {}
 
   static boolean same(Map<String, Object> wanted, Map<String, Object> current) {
+    if (current == null) {
+      return false;
+    }
     try {
       return JSON.writeValueAsString(wanted).equals(JSON.writeValueAsString(current));
     } catch (JsonProcessingException e) {

@@ -37,9 +37,9 @@ import java.util.logging.Logger;
 /**
  * The configs teams write themselves as MetricsConfig resources, each measuring only the objects
  * of its own namespace. On every change of one of them, or of the exporter's own config, the
- * whole set is considered again in order of creation: a resource that does not parse, compile, fit
- * its limits or own its names is refused and its status says why; the others are measured.
- * Resources whose spec did not change keep their instruments, and the watches of kinds that stay
+ * whole set is considered again, those measured already and unchanged first, then in order of
+ * creation: a resource that does not parse, compile, fit its limits or own its names is refused and
+ * its status says why; the others are measured. Resources whose spec did not change keep their instruments, and the watches of kinds that stay
  * are kept (see {@link io.kubestate.source.InformerSource#replaceTargets(CompiledConfig, List)}).
  */
 final class TenantConfigs implements ConfigResources.Listener, AutoCloseable {
@@ -80,6 +80,7 @@ final class TenantConfigs implements ConfigResources.Listener, AutoCloseable {
   private final Map<String, Evaluation> evaluations = new HashMap<>();
   private final Map<String, Running> running = new LinkedHashMap<>();
   private final Map<String, ConfigResourceStatus> outcomes = new HashMap<>();
+  private final Map<String, Map<String, Object>> written = new HashMap<>();
   private volatile List<ScopedConfig> accepted = List.of();
   private final ScheduledExecutorService executor = Executors.newSingleThreadScheduledExecutor(r -> {
     Thread t = new Thread(r, "metricsconfigs");
@@ -118,6 +119,7 @@ final class TenantConfigs implements ConfigResources.Listener, AutoCloseable {
       resources.remove(resource.key());
       evaluations.remove(resource.key());
       outcomes.remove(resource.key());
+      written.remove(resource.key());
       reconsider();
     });
   }
@@ -139,8 +141,17 @@ final class TenantConfigs implements ConfigResources.Listener, AutoCloseable {
     FamilyClaims claims = new FamilyClaims();
     claims.claimAll(host.own(), "the exporter's own config");
     List<ConfigResource> ordered = new ArrayList<>(resources.values());
-    ordered.sort(Comparator.comparing((ConfigResource r) -> Objects.toString(r.created(), ""))
-        .thenComparing(ConfigResource::key));
+    // Those measured already, unchanged, keep their names; then the older first: a name stays with
+    // whoever had it, and a change of one resource never takes names from another.
+    Set<String> incumbent = new java.util.HashSet<>();
+    for (ConfigResource r : ordered) {
+      Running run = running.get(r.key());
+      if (run != null && run.evaluation() == evaluation(r)) {
+        incumbent.add(r.key());
+      }
+    }
+    ordered.sort(Comparator.comparing((ConfigResource r) -> !incumbent.contains(r.key()))
+        .thenComparing(r -> Objects.toString(r.created(), "")).thenComparing(ConfigResource::key));
     Map<String, Evaluation> next = new LinkedHashMap<>();
     for (ConfigResource r : ordered) {
       Evaluation e = evaluation(r);
@@ -220,8 +231,10 @@ final class TenantConfigs implements ConfigResources.Listener, AutoCloseable {
             + " kube_state_otel_metricsconfig_series_dropped_total)", outcome.problems(), outcome.families());
       }
       Map<String, Object> status = outcome.toMap(r, clock.instant());
-      if (!StatusComparison.same(status, r.status())) {
+      // Written once per change: should the API return it altered, writing it again would not end.
+      if (!StatusComparison.same(status, r.status()) && !StatusComparison.same(status, written.get(r.key()))) {
         host.writeStatus(r, status);
+        written.put(r.key(), status);
       }
     }
   }

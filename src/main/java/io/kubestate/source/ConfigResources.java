@@ -96,16 +96,17 @@ public final class ConfigResources implements AutoCloseable {
   }
 
   /**
-   * Replaces the resource's status through its status subresource. Every key of {@code status}
-   * is written, so that one left out is not kept from before by the merge.
+   * Replaces the resource's status through its status subresource, whole: a JSON patch that adds
+   * /status replaces what was there, where a merge would keep keys and list items left out.
    *
    * @return whether it was written; a failure is logged
    */
   public boolean writeStatus(ConfigResource resource, Map<String, Object> status) {
     try {
-      String patch = client.getKubernetesSerialization().asJson(Map.of("status", status));
+      String patch = client.getKubernetesSerialization().asJson(
+          List.of(Map.of("op", "add", "path", "/status", "value", status)));
       client.genericKubernetesResources(CONTEXT).inNamespace(resource.namespace()).withName(resource.name())
-          .status().patch(PatchContext.of(PatchType.JSON_MERGE), patch);
+          .status().patch(PatchContext.of(PatchType.JSON), patch);
       return true;
     } catch (RuntimeException e) {
       logger.warning("cannot write the status of MetricsConfig " + resource.key() + " (may the exporter update "
