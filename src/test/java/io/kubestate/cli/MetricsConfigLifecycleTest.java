@@ -64,7 +64,7 @@ class MetricsConfigLifecycleTest {
     }
     int metrics = Ports.free();
     process = Exporter.process("--kubeconfig", Exporter.kubeconfig(tmp, client).toString(), "--preset", "tekton",
-        "--watch-config-resources", "--tenant-series-limit", "4", "--reload-period", "PT0.3S",
+        "--watch-config-resources", "--tenant-series-limit", "4", "--tenant-family-limit", "2", "--reload-period", "PT0.3S",
         "--metrics-host", "127.0.0.1", "--metrics-port", Integer.toString(metrics),
         "--telemetry-host", "127.0.0.1", "--telemetry-port", Integer.toString(Ports.free()))
         .redirectErrorStream(true).redirectOutput(tmp.resolve("out.log").toFile()).start();
@@ -148,6 +148,21 @@ class MetricsConfigLifecycleTest {
         .containsEntry("status", "False").containsEntry("reason", "Invalid"));
     assertThat(problems("team-b", "widgets")).containsExactly("spec.resources[0]: example.com/Widget is"
         + " cluster-scoped: a MetricsConfig measures only objects of its own namespace");
+
+    // Over the families limit: refused.
+    apply("team-c", "wide", """
+        resources:
+          - group: tekton.dev
+            version: v1
+            kind: PipelineRun
+            families:
+              - {name: team.pipelinerun.one, type: info}
+              - {name: team.pipelinerun.two, type: info}
+              - {name: team.pipelinerun.three, type: info}
+        """);
+    await().atMost(WAIT).untilAsserted(() -> assertThat(ready("team-c", "wide"))
+        .containsEntry("status", "False").containsEntry("reason", "LimitExceeded"));
+    assertThat(problems("team-c", "wide")).containsExactly("spec: 3 families, above the limit of 2 per MetricsConfig");
 
     // Over the series limit: the excess is not exported, counted, and said in the status.
     apply("team-c", "many", """
