@@ -204,7 +204,7 @@ final class KindWatch implements AutoCloseable {
     return allObjects;
   }
 
-  /** The objects of one namespace; of none for a cluster-scoped kind. */
+  /** The objects of one namespace; none of a cluster-scoped kind, whose objects have no namespace. */
   Collection<Map<String, Object>> objects(String namespace) {
     Map<String, Map<String, Object>> in = namespace.isEmpty() ? null : objects.get(namespace);
     return in == null ? List.of() : in.values();
@@ -267,11 +267,30 @@ final class KindWatch implements AutoCloseable {
     }
   }
 
-  /** Every cached object, namespace after namespace. */
+  /** Every cached object, namespace after namespace; walked at every collection, so without streams. */
   private final class AllObjects extends java.util.AbstractCollection<Map<String, Object>> {
     @Override
     public java.util.Iterator<Map<String, Object>> iterator() {
-      return objects.values().stream().flatMap(in -> in.values().stream()).iterator();
+      java.util.Iterator<Map<String, Map<String, Object>>> namespaces = objects.values().iterator();
+      return new java.util.Iterator<>() {
+        private java.util.Iterator<Map<String, Object>> in = java.util.Collections.emptyIterator();
+
+        @Override
+        public boolean hasNext() {
+          while (!in.hasNext() && namespaces.hasNext()) {
+            in = namespaces.next().values().iterator();
+          }
+          return in.hasNext();
+        }
+
+        @Override
+        public Map<String, Object> next() {
+          if (!hasNext()) {
+            throw new java.util.NoSuchElementException();
+          }
+          return in.next();
+        }
+      };
     }
 
     @Override
