@@ -14,6 +14,7 @@ import io.kubestate.expr.ScopedConfig;
 import io.kubestate.expr.WatchTarget;
 import io.kubestate.source.ConfigResource;
 import io.kubestate.source.ConfigResources;
+import io.kubestate.source.LabelSelector;
 import io.kubestate.telemetry.CollectionStats;
 import io.kubestate.telemetry.SeriesLimit;
 import io.kubestate.telemetry.StateMetrics;
@@ -266,6 +267,14 @@ final class TenantConfigs implements ConfigResources.Listener, AutoCloseable {
     for (ResourceConfig resource : config.resources()) {
       WatchTarget target = new WatchTarget(resource.group(), resource.versions(), resource.kind(), resource.plural(),
           resource.labelSelector());
+      if (resource.labelSelector() != null) {
+        try {
+          LabelSelector.parse(resource.labelSelector());
+        } catch (RuntimeException e) {
+          problems.add(resource.position(), "invalid labelSelector \"" + resource.labelSelector() + "\": "
+              + e.getMessage());
+        }
+      }
       if (Boolean.FALSE.equals(host.namespaced(target))) {
         problems.add(resource.position(), resource.groupKind() + " is cluster-scoped: a MetricsConfig measures only"
             + " objects of its own namespace");

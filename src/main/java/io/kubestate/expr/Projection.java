@@ -44,7 +44,16 @@ public final class Projection {
    * keeps nothing of an object.
    */
   public static Projection of(Collection<KindMetrics> kinds) {
+    return of(kinds, List.of());
+  }
+
+  /** What the families of all these kinds read, and these paths (from the object) whole. */
+  public static Projection of(Collection<KindMetrics> kinds, Collection<String> alsoRead) {
     Builder b = new Builder();
+    for (String path : alsoRead) {
+      b.family();
+      b.read(Path.parse(path));
+    }
     for (KindMetrics kind : kinds) {
       for (CompiledFamily f : kind.families()) {
         f.project(b);

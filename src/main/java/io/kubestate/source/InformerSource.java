@@ -13,9 +13,11 @@ import io.kubestate.expr.WatchTarget;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -33,6 +35,7 @@ public final class InformerSource implements ObjectStore, AutoCloseable {
   private static final Logger logger = Logger.getLogger(InformerSource.class.getName());
   private static final Duration FIRST_RETRY = Duration.ofSeconds(1);
   private static final Duration MAX_RETRY = Duration.ofSeconds(30);
+  private static final String LABELS = "metadata.labels";
 
   private final KubernetesClient client;
   private final List<String> namespaces;
@@ -43,6 +46,7 @@ public final class InformerSource implements ObjectStore, AutoCloseable {
   private final Map<WatchTarget, Projection> projections = new ConcurrentHashMap<>();
   private final Map<WatchTarget, Map<String, Projection>> scopedProjections = new ConcurrentHashMap<>();
   private final Map<WatchTarget, ScheduledFuture<?>> retries = new ConcurrentHashMap<>();
+  private final Map<String, LabelSelector> selectors = new ConcurrentHashMap<>();
   private final List<WatchTarget> order = new java.util.concurrent.CopyOnWriteArrayList<>();
   private final ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor(r -> {
     Thread t = new Thread(r, "kind-discovery");
@@ -120,18 +124,27 @@ public final class InformerSource implements ObjectStore, AutoCloseable {
    * config's namespace also what that config reads. A kind is listed again only when what its
    * cluster-wide families read changes; when a namespace's configs read more than before, only
    * that namespace is listed once more, and the watches keep running.
+   *
+   * <p>A scoped config's label selector does not make a watch of its own: it shares the kind's
+   * watch without a selector and is applied to the namespace's objects at each collection ({@link
+   * #objects(WatchTarget, String)}).
    */
   public void replaceTargets(CompiledConfig config, List<ScopedConfig> scopedConfigs) {
     Map<WatchTarget, List<KindMetrics>> cluster = new LinkedHashMap<>();
     Map<WatchTarget, Map<String, List<KindMetrics>>> byNamespace = new LinkedHashMap<>();
+    Map<WatchTarget, Set<String>> selecting = new LinkedHashMap<>();
     for (KindMetrics k : config.kinds()) {
       cluster.computeIfAbsent(k.target(), t -> new ArrayList<>()).add(k);
     }
     for (ScopedConfig scoped : scopedConfigs) {
       for (KindMetrics k : scoped.config().kinds()) {
-        cluster.computeIfAbsent(k.target(), t -> new ArrayList<>());
-        byNamespace.computeIfAbsent(k.target(), t -> new LinkedHashMap<>())
+        WatchTarget shared = k.target().unselected();
+        cluster.computeIfAbsent(shared, t -> new ArrayList<>());
+        byNamespace.computeIfAbsent(shared, t -> new LinkedHashMap<>())
             .computeIfAbsent(scoped.namespace(), ns -> new ArrayList<>()).add(k);
+        if (k.target().labelSelector() != null) {
+          selecting.computeIfAbsent(shared, t -> new HashSet<>()).add(scoped.namespace());
+        }
       }
     }
     Map<WatchTarget, Projection> next = new LinkedHashMap<>();
@@ -142,7 +155,8 @@ public final class InformerSource implements ObjectStore, AutoCloseable {
       byNamespace.getOrDefault(t, Map.of()).forEach((ns, own) -> {
         List<KindMetrics> all = new ArrayList<>(kinds);
         all.addAll(own);
-        perNamespace.put(ns, Projection.of(all));
+        perNamespace.put(ns, Projection.of(all,
+            selecting.getOrDefault(t, Set.of()).contains(ns) ? List.of(LABELS) : List.of()));
       });
       nextScoped.put(t, perNamespace);
     });
@@ -310,11 +324,34 @@ public final class InformerSource implements ObjectStore, AutoCloseable {
     return w == null ? List.of() : w.objects();
   }
 
-  /** The objects of one namespace, from the same cache as {@link #objects(WatchTarget)}. */
+  /**
+   * The objects of one namespace, from the same cache as {@link #objects(WatchTarget)}; those of
+   * the target's label selector, matched here on the labels the cache keeps for the namespace.
+   */
   @Override
   public Iterable<? extends Map<String, Object>> objects(WatchTarget target, String namespace) {
-    KindWatch w = watches.get(target);
-    return w == null ? List.of() : w.objects(namespace);
+    KindWatch w = watches.get(target.unselected());
+    if (w == null) {
+      return List.of();
+    }
+    Collection<Map<String, Object>> in = w.objects(namespace);
+    if (target.labelSelector() == null) {
+      return in;
+    }
+    LabelSelector selector = selectors.computeIfAbsent(target.labelSelector(), LabelSelector::parse);
+    List<Map<String, Object>> out = new ArrayList<>();
+    for (Map<String, Object> o : in) {
+      if (selector.test(labels(o))) {
+        out.add(o);
+      }
+    }
+    return out;
+  }
+
+  @SuppressWarnings("unchecked")
+  private static Map<String, String> labels(Map<String, Object> object) {
+    return object.get("metadata") instanceof Map<?, ?> m && m.get("labels") instanceof Map<?, ?> l
+        ? (Map<String, String>) l : Map.of();
   }
 
   /**

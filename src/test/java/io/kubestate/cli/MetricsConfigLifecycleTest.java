@@ -57,11 +57,12 @@ class MetricsConfigLifecycleTest {
         CustomResourceDefinition.class)).create();
     Crds.installTekton(client);
     Crds.installClusterScoped(client, "example.com", "v1", "Widget", "widgets");
-    run("team-a", "build-a", "cc-a", "alice");
-    run("team-b", "build-b", "cc-b", "bob");
+    run("team-a", "build-a", "cc-a", "alice", "{}");
+    run("team-b", "build-b", "cc-b", "bob", "{}");
     for (int i = 0; i < 2; i++) {
-      run("team-c", "build-c" + i, "cc-c", "carol");
+      run("team-c", "build-c" + i, "cc-c", "carol", "{tier: ci}");
     }
+    run("team-c", "build-c2", "cc-c", "carol", "{tier: release}");
     int metrics = Ports.free();
     process = Exporter.process("--kubeconfig", Exporter.kubeconfig(tmp, client).toString(), "--preset", "tekton",
         "--watch-config-resources", "--tenant-series-limit", "4", "--tenant-family-limit", "2", "--reload-period", "PT0.3S",
@@ -69,7 +70,7 @@ class MetricsConfigLifecycleTest {
         "--telemetry-host", "127.0.0.1", "--telemetry-port", Integer.toString(Ports.free()))
         .redirectErrorStream(true).redirectOutput(tmp.resolve("out.log").toFile()).start();
     await().atMost(WAIT).ignoreExceptions().untilAsserted(() ->
-        assertThat(Scrape.samples(Scrape.text(metrics), "tekton_pipelinerun_info")).hasSize(4));
+        assertThat(Scrape.samples(Scrape.text(metrics), "tekton_pipelinerun_info")).hasSize(5));
     assertThat(clusterWideLists()).as("pipelinerun lists before any MetricsConfig").isEqualTo(1);
 
     // Created: measured on its own namespace, every series with its namespace, the status Ready.
@@ -164,12 +165,14 @@ class MetricsConfigLifecycleTest {
         .containsEntry("status", "False").containsEntry("reason", "LimitExceeded"));
     assertThat(problems("team-c", "wide")).containsExactly("spec: 3 families, above the limit of 2 per MetricsConfig");
 
-    // Over the series limit: the excess is not exported, counted, and said in the status.
+    // Over the series limit: the excess is not exported, counted, and said in the status. Its label
+    // selector picks two of the three runs of its namespace from the shared watch: 6 series.
     apply("team-c", "many", """
         resources:
           - group: tekton.dev
             version: v1
             kind: PipelineRun
+            labelSelector: tier=ci
             attributes: {k8s.pipelinerun.name: metadata.name}
             families:
               - name: team.pipelinerun.phase
@@ -203,7 +206,7 @@ class MetricsConfigLifecycleTest {
 
     assertThat(clusterWideLists()).as("pipelinerun lists across the whole life cycle").isEqualTo(1);
     assertThat(namespaceLists("team-a")).as("team-a read again for the fields its config reads").isEqualTo(2);
-    assertThat(Scrape.samples(Scrape.text(metrics), "tekton_pipelinerun_info")).hasSize(4);
+    assertThat(Scrape.samples(Scrape.text(metrics), "tekton_pipelinerun_info")).hasSize(5);
   }
 
   private static String family(String name, String attribute, String path) {
@@ -222,19 +225,20 @@ class MetricsConfigLifecycleTest {
         """.formatted(name, attribute, path);
   }
 
-  private void run(String namespace, String name, String costCenter, String serviceAccount) {
+  private void run(String namespace, String name, String costCenter, String serviceAccount, String labels) {
     client.genericKubernetesResources(Crds.PIPELINE_RUNS).inNamespace(namespace).resource(
         client.getKubernetesSerialization().unmarshal("""
             apiVersion: tekton.dev/v1
             kind: PipelineRun
             metadata:
               name: %s
+              labels: %s
               annotations: {example.com/cost-center: %s}
             spec:
               taskRunTemplate: {serviceAccountName: %s}
             status:
               conditions: [{type: Succeeded, status: "True", reason: Succeeded}]
-            """.formatted(name, costCenter, serviceAccount), GenericKubernetesResource.class)).create();
+            """.formatted(name, labels, costCenter, serviceAccount), GenericKubernetesResource.class)).create();
   }
 
   private void apply(String namespace, String name, String spec) {
