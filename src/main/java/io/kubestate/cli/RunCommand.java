@@ -278,6 +278,11 @@ final class RunCommand implements Callable<Integer> {
       }
 
       @Override
+      public boolean notServed(WatchTarget target) {
+        return source.states().get(target.unselected()) == KindState.NOT_SERVED;
+      }
+
+      @Override
       public void writeStatus(ConfigResource resource, Map<String, Object> status) {
         watch.writeStatus(resource, status);
       }
@@ -304,9 +309,16 @@ final class RunCommand implements Callable<Integer> {
     }
   }
 
-  private static HealthServer.Readiness readiness(InformerSource source) {
+  /**
+   * Ready once the kinds of the exporter's own config have synced: a kind only MetricsConfig
+   * resources name, perhaps one the exporter may not read, must not take the endpoint out of its
+   * Service for everyone.
+   */
+  private HealthServer.Readiness readiness(InformerSource source) {
     StringBuilder detail = new StringBuilder();
-    boolean ready = source.ready();
+    java.util.Set<WatchTarget> required = new java.util.HashSet<>();
+    own.kinds().forEach(k -> required.add(k.target()));
+    boolean ready = source.ready(required::contains);
     for (Map.Entry<WatchTarget, KindState> e : source.states().entrySet()) {
       detail.append(e.getKey()).append(": ").append(e.getValue().name().toLowerCase(java.util.Locale.ROOT)
           .replace('_', ' ')).append('\n');

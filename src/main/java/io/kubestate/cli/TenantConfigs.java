@@ -62,6 +62,9 @@ final class TenantConfigs implements ConfigResources.Listener, AutoCloseable {
     /** Whether the API serves a kind namespaced; null when it cannot be told. */
     Boolean namespaced(WatchTarget target);
 
+    /** Whether the API is known not to serve a kind (its CustomResourceDefinition is not installed). */
+    boolean notServed(WatchTarget target);
+
     void writeStatus(ConfigResource resource, Map<String, Object> status);
   }
 
@@ -167,9 +170,10 @@ final class TenantConfigs implements ConfigResources.Listener, AutoCloseable {
           refusal = refused("NameConflict", conflicts, e);
         }
       }
+      int families = refusal != null ? 0 : e.config().config().familyCount();
       ConfigResourceStatus outcome = refusal != null ? refusal : new ConfigResourceStatus(true, "Accepted",
-          "measuring " + e.config().config().familyCount() + " families on the objects of namespace " + r.namespace(),
-          e.warnings(), e.config().config().familyCount());
+          "measuring " + families + (families == 1 ? " family" : " families") + " on the objects of namespace "
+              + r.namespace(), e.warnings(), families);
       ConfigResourceStatus before = outcomes.put(r.key(), outcome);
       if (!outcome.equals(before)) {
         log(r, outcome);
@@ -225,6 +229,13 @@ final class TenantConfigs implements ConfigResources.Listener, AutoCloseable {
         continue;
       }
       Running run = running.get(r.key());
+      List<String> missing = run == null ? List.of() : run.evaluation().config().config().kinds().stream()
+          .map(k -> k.target()).filter(host::notServed).map(WatchTarget::toString).toList();
+      if (!missing.isEmpty()) {
+        outcome = new ConfigResourceStatus(true, outcome.reason(), outcome.message() + "; not served by the API (is"
+            + " its CustomResourceDefinition installed?): " + String.join(", ", missing), outcome.problems(),
+            outcome.families());
+      }
       if (run != null && run.limit().exceeded()) {
         outcome = new ConfigResourceStatus(false, "SeriesLimitExceeded", "measuring " + outcome.families()
             + " families, but they produce " + run.limit().produced() + " series, above the limit of "

@@ -387,7 +387,13 @@ public final class InformerSource implements ObjectStore, AutoCloseable {
 
   /** Ready once every kind the API serves has listed once and is watching. */
   public boolean ready() {
-    return states().values().stream().allMatch(s -> s == KindState.SYNCED || s == KindState.NOT_SERVED);
+    return ready(t -> true);
+  }
+
+  /** As {@link #ready()}, counting only the kinds {@code counted} accepts. */
+  public boolean ready(java.util.function.Predicate<WatchTarget> counted) {
+    return states().entrySet().stream().filter(e -> counted.test(e.getKey()))
+        .allMatch(e -> e.getValue() == KindState.SYNCED || e.getValue() == KindState.NOT_SERVED);
   }
 
   /** Every informer, and one entry per kind still waiting for the API, for the resource_up self-metric. */

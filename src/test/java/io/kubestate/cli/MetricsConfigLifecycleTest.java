@@ -150,6 +150,21 @@ class MetricsConfigLifecycleTest {
     assertThat(problems("team-b", "widgets")).containsExactly("spec.resources[0]: example.com/Widget is"
         + " cluster-scoped: a MetricsConfig measures only objects of its own namespace");
 
+    // A kind the API does not serve: accepted, and the status says what is missing.
+    apply("team-b", "absent", """
+        resources:
+          - group: kueue.x-k8s.io
+            version: v1beta1
+            kind: Workload
+            families:
+              - {name: team.workload.info, type: info}
+        """);
+    await().atMost(WAIT).untilAsserted(() -> assertThat(ready("team-b", "absent"))
+        .containsEntry("status", "True").containsEntry("reason", "Accepted")
+        .hasEntrySatisfying("message", m -> assertThat(m).asString().isEqualTo("measuring 1 family on the objects of"
+            + " namespace team-b; not served by the API (is its CustomResourceDefinition installed?):"
+            + " kueue.x-k8s.io/v1beta1 Workload")));
+
     // Over the families limit: refused.
     apply("team-c", "wide", """
         resources:
