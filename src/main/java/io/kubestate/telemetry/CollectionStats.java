@@ -25,6 +25,7 @@ public final class CollectionStats {
   private final Map<String, LongAdder> truncated = new ConcurrentHashMap<>();
   private final Map<String, Integer> series = new ConcurrentHashMap<>();
   private final Map<Owner, LongAdder> limited = new ConcurrentHashMap<>();
+  private final Map<Owner, Integer> ownerSeries = new ConcurrentHashMap<>();
   private volatile BiConsumer<String, Double> durations = (kind, seconds) -> {};
 
   /** Runs a collection on behalf of a named reader, so that its time is attributed to it. */
@@ -65,13 +66,23 @@ public final class CollectionStats {
   }
 
   /** One collection of one kind of a config with a series limit dropped {@code refused} series. */
-  void limited(Owner owner, int refused) {
+  void limited(Owner owner, int refused, int produced) {
     limited.computeIfAbsent(owner, k -> new LongAdder()).add(refused);
+    ownerSeries.put(owner, produced);
   }
 
   /** Forgets a config resource that is gone. */
   public void forget(Owner owner) {
     limited.remove(owner);
+    ownerSeries.remove(owner);
+  }
+
+  /** Series each config resource produced at its last collections, exported or not. */
+  public Map<Owner, Integer> ownerSeries() {
+    Map<Owner, Integer> out = new TreeMap<>(java.util.Comparator.comparing(Owner::namespace)
+        .thenComparing(Owner::name));
+    out.putAll(ownerSeries);
+    return out;
   }
 
   void duration(double seconds) {

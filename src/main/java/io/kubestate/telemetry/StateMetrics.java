@@ -117,7 +117,7 @@ public final class StateMetrics implements AutoCloseable {
         sink.flush();
         if (scope.limit() != null) {
           scope.limit().collected(kind, sink.produced, sink.produced - sink.refused);
-          stats.limited(scope.owner(), sink.refused);
+          stats.limited(scope.owner(), sink.refused, scope.limit().produced());
         }
         bindings.values().forEach(this::checkCardinality);
         stats.duration((System.nanoTime() - start) / 1e9);
@@ -136,7 +136,10 @@ public final class StateMetrics implements AutoCloseable {
   }
 
   private void checkCardinality(Binding b) {
-    stats.series(b.family.name(), b.count);
+    if (scope.owner() == null) {
+      // A name several namespaces share has one count per namespace; those are per resource.
+      stats.series(b.family.name(), b.count);
+    }
     // The SDK keeps limit - 1 series and folds the rest into one overflow series.
     if (b.count >= cardinalityLimit) {
       stats.dropped(b.family.name(), b.count - (cardinalityLimit - 1));

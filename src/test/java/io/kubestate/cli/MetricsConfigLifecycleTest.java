@@ -209,6 +209,9 @@ class MetricsConfigLifecycleTest {
             + "namespace=\"team-c\"}") && !m.endsWith(" 0"))
         .anyMatch(m -> m.equals("kube_state_otel_metricsconfig_series_dropped_total{name=\"ci\","
             + "namespace=\"team-a\"} 0"));
+    assertThat(Scrape.samples(text, "kube_state_otel_metricsconfig_series"))
+        .contains("kube_state_otel_metricsconfig_series{name=\"many\",namespace=\"team-c\"} 6")
+        .contains("kube_state_otel_metricsconfig_series{name=\"ci\",namespace=\"team-a\"} 1");
 
     assertThat(statusWrites("team-a", "ci")).as("one status per generation, though each write comes back as an"
         + " event").isEqualTo(2);
