@@ -283,8 +283,8 @@ final class RunCommand implements Callable<Integer> {
       }
 
       @Override
-      public void writeStatus(ConfigResource resource, Map<String, Object> status) {
-        watch.writeStatus(resource, status);
+      public boolean writeStatus(ConfigResource resource, Map<String, Object> status) {
+        return watch.writeStatus(resource, status);
       }
     }, new TenantConfigs.Limits(tenantFamilyLimit, tenantSeriesLimit), self.stats(), Clock.systemUTC());
     tenants = configs;

@@ -65,7 +65,8 @@ final class TenantConfigs implements ConfigResources.Listener, AutoCloseable {
     /** Whether the API is known not to serve a kind (its CustomResourceDefinition is not installed). */
     boolean notServed(WatchTarget target);
 
-    void writeStatus(ConfigResource resource, Map<String, Object> status);
+    /** Whether it was written. */
+    boolean writeStatus(ConfigResource resource, Map<String, Object> status);
   }
 
   /** @param families families per resource; @param series series per resource at one collection */
@@ -101,7 +102,8 @@ final class TenantConfigs implements ConfigResources.Listener, AutoCloseable {
 
   /** Checks every so often whether a resource went over or back under its series limit. */
   void start(Duration period) {
-    executor.scheduleWithFixedDelay(this::writeStatuses, period.toMillis(), period.toMillis(), TimeUnit.MILLISECONDS);
+    executor.scheduleWithFixedDelay(() -> guarded(this::writeStatuses), period.toMillis(), period.toMillis(),
+        TimeUnit.MILLISECONDS);
   }
 
   /** The configs measured now. */
@@ -134,8 +136,13 @@ final class TenantConfigs implements ConfigResources.Listener, AutoCloseable {
   }
 
   private void reconsider() {
+    guarded(this::reconsiderAll);
+  }
+
+  /** A failure is logged and the next event or check tries again; it never stops the executor. */
+  private static void guarded(Runnable work) {
     try {
-      reconsiderAll();
+      work.run();
     } catch (RuntimeException e) {
       logger.log(java.util.logging.Level.WARNING, "cannot apply the MetricsConfig resources", e);
     }
@@ -244,8 +251,8 @@ final class TenantConfigs implements ConfigResources.Listener, AutoCloseable {
       }
       Map<String, Object> status = outcome.toMap(r, clock.instant());
       // Written once per change: should the API return it altered, writing it again would not end.
-      if (!StatusComparison.same(status, r.status()) && !StatusComparison.same(status, written.get(r.key()))) {
-        host.writeStatus(r, status);
+      if (!StatusComparison.same(status, r.status()) && !StatusComparison.same(status, written.get(r.key()))
+          && host.writeStatus(r, status)) {
         written.put(r.key(), status);
       }
     }

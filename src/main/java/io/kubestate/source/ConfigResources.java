@@ -38,6 +38,7 @@ public final class ConfigResources implements AutoCloseable {
   private final KubernetesClient client;
   private final List<SharedIndexInformer<GenericKubernetesResource>> informers = new ArrayList<>();
   private volatile String failure;
+  private volatile String statusFailure;
 
   public ConfigResources(KubernetesClient client) {
     this.client = client;
@@ -107,10 +108,16 @@ public final class ConfigResources implements AutoCloseable {
           List.of(Map.of("op", "add", "path", "/status", "value", status)));
       client.genericKubernetesResources(CONTEXT).inNamespace(resource.namespace()).withName(resource.name())
           .status().patch(PatchContext.of(PatchType.JSON), patch);
+      statusFailure = null;
       return true;
     } catch (RuntimeException e) {
-      logger.warning("cannot write the status of MetricsConfig " + resource.key() + " (may the exporter update "
-          + PLURAL + "/status?): " + KindWatch.rootMessage(e));
+      // Tried again at every check: said once until it changes.
+      String message = "cannot write the status of MetricsConfig " + resource.key() + " (may the exporter patch "
+          + PLURAL + "/status?): " + KindWatch.rootMessage(e);
+      if (!message.equals(statusFailure)) {
+        logger.warning(message);
+        statusFailure = message;
+      }
       return false;
     }
   }
