@@ -8,8 +8,10 @@ import io.kubestate.config.Problems;
 import io.kubestate.config.ResourceConfig;
 import io.kubestate.config.ResourceSpec;
 import io.kubestate.expr.CompiledConfig;
+import io.kubestate.expr.CompiledFamily;
 import io.kubestate.expr.Compiler;
 import io.kubestate.expr.FamilyClaims;
+import io.kubestate.expr.KindMetrics;
 import io.kubestate.expr.ScopedConfig;
 import io.kubestate.expr.WatchTarget;
 import io.kubestate.source.ConfigResource;
@@ -47,6 +49,7 @@ final class TenantConfigs implements ConfigResources.Listener, AutoCloseable {
   /** Every series of a resource carries its namespace under this key, whatever its families say. */
   static final String NAMESPACE_ATTRIBUTE = "k8s.namespace.name";
   private static final Set<String> ADDED = Set.of(NAMESPACE_ATTRIBUTE);
+  private static final String SELF_METRICS = "kube_state_otel";
   private static final Logger logger = Logger.getLogger(TenantConfigs.class.getName());
 
   /** What the run path does for the accepted configs. */
@@ -296,6 +299,14 @@ final class TenantConfigs implements ConfigResources.Listener, AutoCloseable {
       if (Boolean.FALSE.equals(host.namespaced(target))) {
         problems.add(resource.position(), resource.groupKind() + " is cluster-scoped: a MetricsConfig measures only"
             + " objects of its own namespace");
+      }
+    }
+    for (KindMetrics kind : compiled.kinds()) {
+      for (CompiledFamily f : kind.families()) {
+        if (f.name().startsWith(SELF_METRICS)) {
+          problems.add(f.position(), "family \"" + f.name() + "\": names under " + SELF_METRICS
+              + " are the exporter's own metrics");
+        }
       }
     }
     if (problems.hasErrors()) {

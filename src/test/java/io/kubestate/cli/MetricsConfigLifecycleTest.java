@@ -123,6 +123,7 @@ class MetricsConfigLifecycleTest {
               - {name: team.pipelinerun.service_account, type: gauge, value: {path: status.startTime, as: timestamp}}
         """);
     apply("team-b", "own-name", family("tekton.pipelinerun.info", "x", "metadata.name"));
+    apply("team-b", "self-name", family("kube_state_otel.build.info", "x", "metadata.name"));
     await().atMost(WAIT).ignoreExceptions().untilAsserted(() ->
         assertThat(Scrape.samples(Scrape.text(metrics), "team_pipelinerun_service_account")).hasSize(2)
             .anyMatch(s -> s.contains("k8s_namespace_name=\"team-b\"") && s.contains("service_account=\"bob\"")));
@@ -135,6 +136,9 @@ class MetricsConfigLifecycleTest {
         .containsEntry("status", "False").containsEntry("reason", "NameConflict"));
     assertThat(problems("team-b", "own-name")).singleElement().asString()
         .contains("is exported by the exporter's own config");
+    await().atMost(WAIT).untilAsserted(() -> assertThat(problems("team-b", "self-name")).containsExactly(
+        "spec.resources[0].families[0]: family \"kube_state_otel.build.info\": names under kube_state_otel are the"
+            + " exporter's own metrics"));
 
     // A cluster-scoped kind is refused.
     apply("team-b", "widgets", """
