@@ -93,6 +93,11 @@ class MetricsConfigLifecycleTest {
           .contains("service_account=\"alice\"").contains("k8s_namespace_name=\"team-a\"");
       assertThat(Scrape.samples(text, "team_pipelinerun_cost")).isEmpty();
     });
+    assertThat(generation("team-a", "ci")).isNotEqualTo("1");
+    await().atMost(WAIT).untilAsserted(() -> assertThat(status("team-a", "ci").get("observedGeneration"))
+        .hasToString(generation("team-a", "ci")));
+    assertThat(ready("team-a", "ci")).containsEntry("status", "True")
+        .hasEntrySatisfying("observedGeneration", g -> assertThat(g).hasToString(generation("team-a", "ci")));
 
     // Broken: refused with its problems at their place in the resource; the others keep going.
     apply("team-b", "broken", """
