@@ -182,8 +182,7 @@ final class TenantConfigs implements ConfigResources.Listener, AutoCloseable {
       }
       int families = refusal != null ? 0 : e.config().config().familyCount();
       ConfigResourceStatus outcome = refusal != null ? refusal : new ConfigResourceStatus(true, "Accepted",
-          "measuring " + families + (families == 1 ? " family" : " families") + " on the objects of namespace "
-              + r.namespace(), e.warnings(), families);
+          "measuring " + families(families) + " on the objects of namespace " + r.namespace(), e.warnings(), families);
       ConfigResourceStatus before = outcomes.put(r.key(), outcome);
       if (!outcome.equals(before)) {
         log(r, outcome);
@@ -247,8 +246,8 @@ final class TenantConfigs implements ConfigResources.Listener, AutoCloseable {
             outcome.families());
       }
       if (run != null && run.limit().exceeded()) {
-        outcome = new ConfigResourceStatus(false, "SeriesLimitExceeded", "measuring " + outcome.families()
-            + " families, but they produce " + run.limit().produced() + " series, above the limit of "
+        outcome = new ConfigResourceStatus(false, "SeriesLimitExceeded", "measuring " + families(outcome.families())
+            + ", but they produce " + run.limit().produced() + " series, above the limit of "
             + run.limit().limit() + " per MetricsConfig: the excess is not exported (counted in"
             + " kube_state_otel_metricsconfig_series_dropped_total)", outcome.problems(), outcome.families());
       }
@@ -332,12 +331,21 @@ final class TenantConfigs implements ConfigResources.Listener, AutoCloseable {
     long errors = problems.stream().filter(p -> !p.warning()).count();
     Problem first = problems.stream().filter(p -> !p.warning()).findFirst().orElse(problems.get(0));
     return new ConfigResourceStatus(false, reason, "not measured: " + first + (errors > 1 ? " (and " + (errors - 1)
-        + " more problems)" : ""), all, 0);
+        + " more)" : ""), all, 0);
+  }
+
+  private static String families(int n) {
+    return n + (n == 1 ? " family" : " families");
   }
 
   @Override
   public void close() {
     executor.shutdownNow();
+    try {
+      executor.awaitTermination(5, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
     running.values().forEach(r -> r.metrics().close());
     running.clear();
   }

@@ -10,7 +10,7 @@ import java.util.Map;
  * @param spec the spec as plain maps and lists, or null
  * @param status its current status, empty when it has none
  */
-public record ConfigResource(String namespace, String name, String uid, long generation, String created, Object spec,
+public record ConfigResource(String namespace, String name, long generation, String created, Object spec,
     Map<String, Object> status) {
 
   /** {@code namespace/name}, how it is named in messages and logs. */

@@ -90,7 +90,7 @@ public final class ConfigResources implements AutoCloseable {
   private static ConfigResource read(GenericKubernetesResource obj) {
     var meta = obj.getMetadata();
     Object status = obj.getAdditionalProperties().get("status");
-    return new ConfigResource(meta.getNamespace(), meta.getName(), meta.getUid(),
+    return new ConfigResource(meta.getNamespace(), meta.getName(),
         meta.getGeneration() == null ? 0 : meta.getGeneration(), meta.getCreationTimestamp(),
         obj.getAdditionalProperties().get("spec"),
         status instanceof Map<?, ?> m ? new LinkedHashMap<>((Map<String, Object>) m) : Map.of());
