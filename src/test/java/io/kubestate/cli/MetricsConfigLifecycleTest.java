@@ -65,7 +65,8 @@ class MetricsConfigLifecycleTest {
     run("team-c", "build-c2", "cc-c", "carol", "{tier: release}");
     int metrics = Ports.free();
     process = Exporter.process("--kubeconfig", Exporter.kubeconfig(tmp, client).toString(), "--preset", "tekton",
-        "--watch-config-resources", "--tenant-series-limit", "4", "--tenant-family-limit", "2", "--reload-period", "PT0.3S",
+        "--watch-config-resources", "--tenant-series-limit", "4", "--tenant-family-limit", "2",
+        "--reload-period", "PT0.3S",
         "--metrics-host", "127.0.0.1", "--metrics-port", Integer.toString(metrics),
         "--telemetry-host", "127.0.0.1", "--telemetry-port", Integer.toString(Ports.free()))
         .redirectErrorStream(true).redirectOutput(tmp.resolve("out.log").toFile()).start();
