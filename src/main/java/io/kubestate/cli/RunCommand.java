@@ -5,10 +5,13 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.kubestate.demo.DemoCluster;
 import io.kubestate.expr.CompiledConfig;
+import io.kubestate.expr.ScopedConfig;
 import io.kubestate.expr.WatchTarget;
 import io.kubestate.server.HealthServer;
 import io.kubestate.server.SelfTelemetry;
 import io.kubestate.source.ApiRequests;
+import io.kubestate.source.ConfigResource;
+import io.kubestate.source.ConfigResources;
 import io.kubestate.source.InformerSource;
 import io.kubestate.source.KindState;
 import io.kubestate.source.Sharding;
@@ -115,6 +118,21 @@ final class RunCommand implements Callable<Integer> {
           + "Prometheus endpoint is unchanged. Wins over otlp.resourcePerObject in the config (default: off).")
   Boolean resourcePerObject;
 
+  @Option(names = "--watch-config-resources",
+      description = "Also measure what MetricsConfig resources (kubestate.io/v1alpha1) say, each on the objects of its "
+          + "own namespace only, and write their status. Needs the CRD and RBAC of the tenant-configs overlay.")
+  boolean watchConfigResources;
+
+  @Option(names = "--tenant-series-limit", paramLabel = "N", defaultValue = "10000",
+      description = "Series one MetricsConfig resource may export; the excess is dropped, counted and reported in "
+          + "its status (default: ${DEFAULT-VALUE}).")
+  int tenantSeriesLimit;
+
+  @Option(names = "--tenant-family-limit", paramLabel = "N", defaultValue = "50",
+      description = "Families one MetricsConfig resource may define; one with more is refused (default: "
+          + "${DEFAULT-VALUE}).")
+  int tenantFamilyLimit;
+
   @Option(names = "--demo", description = "Run against an embedded demo API server seeded with Tekton and Kueue "
       + "objects that change every few seconds (presets tekton and kueue unless others are given).")
   boolean demo;
@@ -123,6 +141,8 @@ final class RunCommand implements Callable<Integer> {
   private final Deque<AutoCloseable> resources = new ArrayDeque<>();
   private final Object swapLock = new Object();
   private volatile StateMetrics metrics;
+  private volatile CompiledConfig own;
+  private volatile TenantConfigs tenants;
 
   @Override
   public Integer call() throws Exception {
@@ -135,12 +155,13 @@ final class RunCommand implements Callable<Integer> {
       err.flush();
       return ValidateCommand.INVALID;
     }
-    if (config.isEmpty() && !demo) {
-      err.println("nothing to watch: give --preset NAME (see `presets`) or --config FILE, or try --demo");
+    if (config.isEmpty() && !demo && !watchConfigResources) {
+      err.println("nothing to watch: give --preset NAME (see `presets`) or --config FILE, or --watch-config-resources,"
+          + " or try --demo");
       err.flush();
       return ValidateCommand.INVALID;
     }
-    CompiledConfig compiled = config.compile(err, DEMO_PRESETS);
+    CompiledConfig compiled = config.compile(err, demo ? DEMO_PRESETS : List.of());
     if (compiled == null) {
       return ValidateCommand.INVALID;
     }
@@ -197,6 +218,7 @@ final class RunCommand implements Callable<Integer> {
       logger.info(sharding + (autoShard ? ", the ordinal of pod " + System.getenv("POD_NAME") : "")
           + ": exporting the objects whose UID hashes to it; like every shard, listing and watching all objects");
     }
+    own = compiled;
     InformerSource source = InformerSource.start(client, compiled, namespaces, sharding);
     resources.push(source);
     self.source(() -> source);
@@ -204,14 +226,21 @@ final class RunCommand implements Callable<Integer> {
     metrics = StateMetrics.register(stateMeter, compiled, source, Clock.systemUTC(), telemetry.cardinalityLimit(),
         maxAttributeLength, self.stats());
     resources.push(() -> metrics.close());
+    if (watchConfigResources) {
+      watchConfigResources(client, source, stateMeter, telemetry.cardinalityLimit(), self);
+    }
     ConfigReloader reloader = new ConfigReloader(config.presets, config.configs, next -> {
       synchronized (swapLock) {
-        source.replaceTargets(next);
+        own = next;
+        source.replaceTargets(next, tenants == null ? List.of() : tenants.accepted());
         StateMetrics old = metrics;
         metrics = StateMetrics.register(stateMeter, next, source, Clock.systemUTC(), telemetry.cardinalityLimit(),
             maxAttributeLength, self.stats());
         old.close();
         applyResourcePerObject(telemetry, next);
+      }
+      if (tenants != null) {
+        tenants.ownConfigChanged();
       }
       self.reload().succeeded();
     }, problems -> self.reload().failed());
@@ -238,6 +267,57 @@ final class RunCommand implements Callable<Integer> {
     telemetry.resourcePerObject(on);
   }
 
+  /**
+   * Measures the MetricsConfig resources next to the exporter's own config: each on the shared
+   * caches, seen through its namespace, with its own instruments and limits.
+   */
+  private void watchConfigResources(KubernetesClient client, InformerSource source, Meter stateMeter,
+      int cardinalityLimit, SelfTelemetry self) {
+    ConfigResources watch = new ConfigResources(client);
+    TenantConfigs configs = new TenantConfigs(new TenantConfigs.Host() {
+      @Override
+      public CompiledConfig own() {
+        return own;
+      }
+
+      @Override
+      public void watch(List<ScopedConfig> accepted) {
+        synchronized (swapLock) {
+          source.replaceTargets(own, accepted);
+        }
+      }
+
+      @Override
+      public StateMetrics register(ScopedConfig scoped, StateMetrics.Scope scope) {
+        return StateMetrics.register(stateMeter, scoped.config(), source.inNamespace(scoped.namespace()),
+            Clock.systemUTC(), cardinalityLimit, maxAttributeLength, self.stats(), scope);
+      }
+
+      @Override
+      public Boolean namespaced(WatchTarget target) {
+        return source.namespaced(target);
+      }
+
+      @Override
+      public boolean notServed(WatchTarget target) {
+        return source.states().get(target.unselected()) == KindState.NOT_SERVED;
+      }
+
+      @Override
+      public boolean writeStatus(ConfigResource resource, Map<String, Object> status) {
+        return watch.writeStatus(resource, status);
+      }
+    }, new TenantConfigs.Limits(tenantFamilyLimit, tenantSeriesLimit), self.stats(), Clock.systemUTC());
+    tenants = configs;
+    resources.push(configs);
+    watch.start(namespaces, configs);
+    resources.push(watch);
+    configs.start(reloadPeriod);
+    logger.info("watching MetricsConfig resources" + (namespaces.isEmpty() ? "" : " in namespaces " + namespaces)
+        + "; each measures its own namespace, at most " + tenantFamilyLimit + " families and " + tenantSeriesLimit
+        + " series");
+  }
+
   /** SIGTERM is how Kubernetes stops a pod: stop cleanly (a last OTLP export included) and exit 0. */
   private void onSigterm() {
     try {
@@ -250,9 +330,16 @@ final class RunCommand implements Callable<Integer> {
     }
   }
 
-  private static HealthServer.Readiness readiness(InformerSource source) {
+  /**
+   * Ready once the kinds of the exporter's own config have synced: a kind only MetricsConfig
+   * resources name, perhaps one the exporter may not read, must not take the endpoint out of its
+   * Service for everyone.
+   */
+  private HealthServer.Readiness readiness(InformerSource source) {
     StringBuilder detail = new StringBuilder();
-    boolean ready = source.ready();
+    java.util.Set<WatchTarget> required = new java.util.HashSet<>();
+    own.kinds().forEach(k -> required.add(k.target()));
+    boolean ready = source.ready(required::contains);
     for (Map.Entry<WatchTarget, KindState> e : source.states().entrySet()) {
       detail.append(e.getKey()).append(": ").append(e.getValue().name().toLowerCase(java.util.Locale.ROOT)
           .replace('_', ' ')).append('\n');

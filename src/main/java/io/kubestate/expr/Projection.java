@@ -4,6 +4,7 @@ import java.util.AbstractList;
 import java.util.AbstractMap;
 import java.util.AbstractSet;
 import java.util.Arrays;
+import java.util.Collection;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -35,11 +36,30 @@ public final class Projection {
 
   /** What the families of {@code kind} read. */
   public static Projection of(KindMetrics kind) {
+    return of(List.of(kind));
+  }
+
+  /**
+   * What the families of all these kinds read together (several configs measuring one kind); none
+   * keeps nothing of an object.
+   */
+  public static Projection of(Collection<KindMetrics> kinds) {
+    return of(kinds, List.of());
+  }
+
+  /** What the families of all these kinds read, and these paths (from the object) whole. */
+  public static Projection of(Collection<KindMetrics> kinds, Collection<String> alsoRead) {
     Builder b = new Builder();
-    for (CompiledFamily f : kind.families()) {
-      f.project(b);
-      if (b.root.all) {
-        return ALL;
+    for (String path : alsoRead) {
+      b.family();
+      b.read(Path.parse(path));
+    }
+    for (KindMetrics kind : kinds) {
+      for (CompiledFamily f : kind.families()) {
+        f.project(b);
+        if (b.root.all) {
+          return ALL;
+        }
       }
     }
     b.root.seal();
@@ -54,6 +74,11 @@ public final class Projection {
   /** Whether this projection keeps objects whole. */
   public boolean keepsAll() {
     return root == null;
+  }
+
+  /** Whether everything {@code other} keeps of any object, this keeps too. */
+  public boolean covers(Projection other) {
+    return root == null || other.root != null && root.covers(other.root);
   }
 
   /** The projected copy of {@code object}, or {@code object} itself when everything is kept. */
@@ -144,6 +169,26 @@ public final class Projection {
       m.elements = a.elements == null ? b.elements : b.elements == null ? a.elements : merge(a.elements, b.elements);
       m.values = a.values == null ? b.values : b.values == null ? a.values : merge(a.values, b.values);
       return m;
+    }
+
+    /** Read-only: both nodes are sealed and may be in use by other threads. */
+    boolean covers(Node other) {
+      if (all) {
+        return true;
+      }
+      if (other.all) {
+        return false;
+      }
+      for (Map.Entry<String, Node> e : other.keys.entrySet()) {
+        Node mine = keys.getOrDefault(e.getKey(), values);
+        if (mine == null || !mine.covers(e.getValue())) {
+          return false;
+        }
+      }
+      if (other.elements != null && (elements == null || !elements.covers(other.elements))) {
+        return false;
+      }
+      return other.values == null || values != null && values.covers(other.values);
     }
 
     Object apply(Object v) {

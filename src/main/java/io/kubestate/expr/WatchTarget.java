@@ -16,6 +16,11 @@ public record WatchTarget(String group, List<String> versions, String kind, Stri
     return group.isEmpty() ? version : group + "/" + version;
   }
 
+  /** The same kind without the label selector: every object of it. */
+  public WatchTarget unselected() {
+    return labelSelector == null ? this : new WatchTarget(group, versions, kind, plural, null);
+  }
+
   /** Whether an object with this apiVersion and kind belongs to the target. */
   public boolean accepts(String apiVersion, String objectKind) {
     if (!kind.equals(objectKind) || apiVersion == null) {

@@ -110,6 +110,15 @@ public final class SelfTelemetry {
     meter.counterBuilder("kube_state_otel.attribute.truncations").setUnit("{value}")
         .setDescription("Attribute values cut to the maximum length.")
         .buildWithCallback(m -> self.stats.get().truncated().forEach((f, n) -> m.record(n, Attributes.of(FAMILY, f))));
+    meter.upDownCounterBuilder("kube_state_otel.metricsconfig.series").setUnit("{series}")
+        .setDescription("Series a MetricsConfig resource produced at its last collection, exported or not.")
+        .buildWithCallback(m -> self.stats.get().ownerSeries().forEach((o, n) -> m.record(n,
+            Attributes.of(NAMESPACE, o.namespace(), AttributeKey.stringKey("name"), o.name()))));
+    meter.counterBuilder("kube_state_otel.metricsconfig.series.dropped").setUnit("{series}")
+        .setDescription("Series not exported because a MetricsConfig resource reached its series limit, per"
+            + " resource, counted at every collection.")
+        .buildWithCallback(m -> self.stats.get().limited().forEach((o, n) -> m.record(n,
+            Attributes.of(NAMESPACE, o.namespace(), AttributeKey.stringKey("name"), o.name()))));
     meter.gaugeBuilder("kube_state_otel.config.last_reload_successful").ofLongs()
         .setDescription("1 when the last config load or reload was applied; 0 when it was rejected.")
         .buildWithCallback(m -> m.record(self.reload.successful ? 1 : 0));

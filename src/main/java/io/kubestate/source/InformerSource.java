@@ -8,13 +8,16 @@ import io.kubestate.expr.CompiledConfig;
 import io.kubestate.expr.KindMetrics;
 import io.kubestate.expr.ObjectStore;
 import io.kubestate.expr.Projection;
+import io.kubestate.expr.ScopedConfig;
 import io.kubestate.expr.WatchTarget;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -32,6 +35,7 @@ public final class InformerSource implements ObjectStore, AutoCloseable {
   private static final Logger logger = Logger.getLogger(InformerSource.class.getName());
   private static final Duration FIRST_RETRY = Duration.ofSeconds(1);
   private static final Duration MAX_RETRY = Duration.ofSeconds(30);
+  private static final String LABELS = "metadata.labels";
 
   private final KubernetesClient client;
   private final List<String> namespaces;
@@ -40,7 +44,9 @@ public final class InformerSource implements ObjectStore, AutoCloseable {
   private final Map<WatchTarget, KindWatch> watches = new ConcurrentHashMap<>();
   private final Map<WatchTarget, KindState> states = new ConcurrentHashMap<>();
   private final Map<WatchTarget, Projection> projections = new ConcurrentHashMap<>();
+  private final Map<WatchTarget, Map<String, Projection>> scopedProjections = new ConcurrentHashMap<>();
   private final Map<WatchTarget, ScheduledFuture<?>> retries = new ConcurrentHashMap<>();
+  private final Map<String, LabelSelector> selectors = new ConcurrentHashMap<>();
   private final List<WatchTarget> order = new java.util.concurrent.CopyOnWriteArrayList<>();
   private final ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor(r -> {
     Thread t = new Thread(r, "kind-discovery");
@@ -109,22 +115,76 @@ public final class InformerSource implements ObjectStore, AutoCloseable {
    * kind whose families read other fields than before is listed again, since its cache lacks them.
    */
   public void replaceTargets(CompiledConfig config) {
-    Map<WatchTarget, Projection> next = new LinkedHashMap<>();
+    replaceTargets(config, List.of());
+  }
+
+  /**
+   * Watches the kinds of a cluster-wide config and of configs scoped to one namespace each. A kind
+   * keeps for every object what the cluster-wide families read, and for the objects of a scoped
+   * config's namespace also what that config reads. A kind is listed again only when what its
+   * cluster-wide families read changes; when a namespace's configs read more than before, only
+   * that namespace is listed once more, and the watches keep running.
+   *
+   * <p>A scoped config's label selector does not make a watch of its own: it shares the kind's
+   * watch without a selector and is applied to the namespace's objects at each collection ({@link
+   * #objects(WatchTarget, String)}).
+   */
+  public void replaceTargets(CompiledConfig config, List<ScopedConfig> scopedConfigs) {
+    Map<WatchTarget, List<KindMetrics>> cluster = new LinkedHashMap<>();
+    Map<WatchTarget, Map<String, List<KindMetrics>>> byNamespace = new LinkedHashMap<>();
+    Map<WatchTarget, Set<String>> selecting = new LinkedHashMap<>();
     for (KindMetrics k : config.kinds()) {
-      next.put(k.target(), Projection.of(k));
+      cluster.computeIfAbsent(k.target(), t -> new ArrayList<>()).add(k);
     }
-    replace(next);
+    for (ScopedConfig scoped : scopedConfigs) {
+      for (KindMetrics k : scoped.config().kinds()) {
+        WatchTarget shared = k.target().unselected();
+        cluster.computeIfAbsent(shared, t -> new ArrayList<>());
+        byNamespace.computeIfAbsent(shared, t -> new LinkedHashMap<>())
+            .computeIfAbsent(scoped.namespace(), ns -> new ArrayList<>()).add(k);
+        if (k.target().labelSelector() != null) {
+          selecting.computeIfAbsent(shared, t -> new HashSet<>()).add(scoped.namespace());
+        }
+      }
+    }
+    Map<WatchTarget, Projection> next = new LinkedHashMap<>();
+    Map<WatchTarget, Map<String, Projection>> nextScoped = new LinkedHashMap<>();
+    cluster.forEach((t, kinds) -> {
+      next.put(t, Projection.of(kinds));
+      Map<String, Projection> perNamespace = new LinkedHashMap<>();
+      byNamespace.getOrDefault(t, Map.of()).forEach((ns, own) -> {
+        List<KindMetrics> all = new ArrayList<>(kinds);
+        all.addAll(own);
+        perNamespace.put(ns, Projection.of(all,
+            selecting.getOrDefault(t, Set.of()).contains(ns) ? List.of(LABELS) : List.of()));
+      });
+      nextScoped.put(t, perNamespace);
+    });
+    replace(next, nextScoped);
   }
 
   private void replace(Map<WatchTarget, Projection> next) {
+    replace(next, Map.of());
+  }
+
+  private void replace(Map<WatchTarget, Projection> next, Map<WatchTarget, Map<String, Projection>> nextScoped) {
     Collection<WatchTarget> targets = next.keySet();
     scheduler.execute(() -> {
+      for (WatchTarget t : targets) {
+        Map<String, Projection> scoped = nextScoped.getOrDefault(t, Map.of());
+        scopedProjections.put(t, scoped);
+        KindWatch w = watches.get(t);
+        if (w != null && next.get(t).equals(projections.get(t))) {
+          w.scope(scoped);
+        }
+      }
       for (WatchTarget t : List.copyOf(order)) {
         if (!next.containsKey(t)) {
           stop(t);
           order.remove(t);
           states.remove(t);
           projections.remove(t);
+          scopedProjections.remove(t);
         } else if (!next.get(t).equals(projections.put(t, next.get(t))) && watches.containsKey(t)) {
           stop(t);
           states.put(t, KindState.WAITING);
@@ -219,6 +279,7 @@ public final class InformerSource implements ObjectStore, AutoCloseable {
       if (kind != null) {
         KindWatch watch = new KindWatch(target, kind, sharding,
             projections.getOrDefault(target, Projection.whole()));
+        watch.scope(scopedProjections.getOrDefault(target, Map.of()));
         try {
           watch.start(client, namespaces);
         } catch (RuntimeException e) {
@@ -263,6 +324,53 @@ public final class InformerSource implements ObjectStore, AutoCloseable {
     return w == null ? List.of() : w.objects();
   }
 
+  /**
+   * The objects of one namespace, from the same cache as {@link #objects(WatchTarget)}; those of
+   * the target's label selector, matched here on the labels the cache keeps for the namespace.
+   */
+  @Override
+  public Iterable<? extends Map<String, Object>> objects(WatchTarget target, String namespace) {
+    KindWatch w = watches.get(target.unselected());
+    if (w == null) {
+      return List.of();
+    }
+    Collection<Map<String, Object>> in = w.objects(namespace);
+    if (target.labelSelector() == null) {
+      return in;
+    }
+    LabelSelector selector = selectors.computeIfAbsent(target.labelSelector(), LabelSelector::parse);
+    List<Map<String, Object>> out = new ArrayList<>();
+    for (Map<String, Object> o : in) {
+      if (selector.test(labels(o))) {
+        out.add(o);
+      }
+    }
+    return out;
+  }
+
+  @SuppressWarnings("unchecked")
+  private static Map<String, String> labels(Map<String, Object> object) {
+    return object.get("metadata") instanceof Map<?, ?> m && m.get("labels") instanceof Map<?, ?> l
+        ? (Map<String, String>) l : Map.of();
+  }
+
+  /**
+   * Whether the API serves the kind namespaced: true or false once known, null when it cannot be
+   * told now (not served, or the API cannot be reached).
+   */
+  public Boolean namespaced(WatchTarget target) {
+    KindWatch w = watches.get(target);
+    if (w != null) {
+      return w.kind().namespaced();
+    }
+    try {
+      ResolvedKind kind = discovery.resolve(target);
+      return kind == null ? null : kind.namespaced();
+    } catch (RuntimeException e) {
+      return null;
+    }
+  }
+
   /** The state of each target's watch, in config order. */
   public Map<WatchTarget, KindState> states() {
     Map<WatchTarget, KindState> out = new LinkedHashMap<>();
@@ -279,7 +387,13 @@ public final class InformerSource implements ObjectStore, AutoCloseable {
 
   /** Ready once every kind the API serves has listed once and is watching. */
   public boolean ready() {
-    return states().values().stream().allMatch(s -> s == KindState.SYNCED || s == KindState.NOT_SERVED);
+    return ready(t -> true);
+  }
+
+  /** As {@link #ready()}, counting only the kinds {@code counted} accepts. */
+  public boolean ready(java.util.function.Predicate<WatchTarget> counted) {
+    return states().entrySet().stream().filter(e -> counted.test(e.getKey()))
+        .allMatch(e -> e.getValue() == KindState.SYNCED || e.getValue() == KindState.NOT_SERVED);
   }
 
   /** Every informer, and one entry per kind still waiting for the API, for the resource_up self-metric. */

@@ -24,7 +24,12 @@ import java.util.logging.Logger;
 
 /**
  * The informers of one kind (one per namespace when namespaces are restricted) and the cache the
- * collections read: each object kept as the plain map the families evaluate.
+ * collections read: each object kept as the plain map the families evaluate, indexed by namespace
+ * so that a config scoped to one namespace walks only that namespace's objects.
+ *
+ * <p>Objects keep what the cluster-wide families read, and in a namespace that has families of
+ * its own also what those read. When a namespace's families start reading more, only that
+ * namespace is listed again to fill the cache in; the watches keep running.
  */
 final class KindWatch implements AutoCloseable {
   private static final Logger logger = Logger.getLogger(KindWatch.class.getName());
@@ -33,12 +38,16 @@ final class KindWatch implements AutoCloseable {
 
   private final WatchTarget target;
   private final ResolvedKind kind;
-  private final Map<String, Map<String, Object>> objects = new ConcurrentHashMap<>();
+  /** Namespace ("" for cluster-scoped objects), then name. */
+  private final Map<String, Map<String, Map<String, Object>>> objects = new ConcurrentHashMap<>();
+  private final Collection<Map<String, Object>> allObjects = new AllObjects();
   private final List<NamespaceWatch> watches = new ArrayList<>();
   private final Map<String, LongAdder> events = new ConcurrentHashMap<>();
   private final boolean secrets;
   private final Sharding sharding;
   private final Projection projection;
+  private volatile Map<String, Projection> scoped = Map.of();
+  private KubernetesClient client;
 
   KindWatch(WatchTarget target, ResolvedKind kind) {
     this(target, kind, Sharding.NONE);
@@ -56,7 +65,34 @@ final class KindWatch implements AutoCloseable {
     this.secrets = kind.group().isEmpty() && kind.kind().equals("Secret");
   }
 
-  void start(KubernetesClient client, List<String> namespaces) {
+  /**
+   * What is kept of the objects of some namespaces beyond {@link #projection}; from the first
+   * event on, and before {@link #start} for what is listed then.
+   */
+  void scope(Map<String, Projection> byNamespace) {
+    Map<String, Projection> before = scoped;
+    scoped = Map.copyOf(byNamespace);
+    if (client == null) {
+      return;
+    }
+    byNamespace.forEach((ns, wanted) -> {
+      if (!before.getOrDefault(ns, projection).covers(wanted) && objects.containsKey(ns)) {
+        try {
+          refill(ns);
+        } catch (RuntimeException e) {
+          logger.warning("cannot list " + kind.plural() + " of namespace " + ns + " again (" + rootMessage(e)
+              + "): its objects gain the fields its configs read at their next change");
+        }
+      }
+    });
+  }
+
+  private Projection projection(String namespace) {
+    return scoped.getOrDefault(namespace, projection);
+  }
+
+  private MixedOperation<GenericKubernetesResource, GenericKubernetesResourceList, Resource<GenericKubernetesResource>>
+      operation() {
     ResourceDefinitionContext ctx = new ResourceDefinitionContext.Builder()
         .withGroup(kind.group())
         .withVersion(kind.version())
@@ -64,8 +100,58 @@ final class KindWatch implements AutoCloseable {
         .withPlural(kind.plural())
         .withNamespaced(kind.namespaced())
         .build();
+    return client.genericKubernetesResources(ctx);
+  }
+
+  /**
+   * Lists one namespace and replaces each cached object whose version the informer holds by its
+   * copy with the current projection. An object at another version needs nothing: its newer
+   * event is handled with the current projection, before or after this.
+   */
+  private void refill(String namespace) {
+    FilterWatchListDeletable<GenericKubernetesResource, GenericKubernetesResourceList,
+        Resource<GenericKubernetesResource>> listing = operation().inNamespace(namespace);
+    if (target.labelSelector() != null) {
+      listing = listing.withLabelSelector(target.labelSelector());
+    }
+    String cont = null;
+    int refilled = 0;
+    do {
+      GenericKubernetesResourceList page = listing.list(new io.fabric8.kubernetes.api.model.ListOptionsBuilder()
+          .withLimit(LIST_PAGE).withContinue(cont).build());
+      for (GenericKubernetesResource obj : page.getItems()) {
+        Map<String, Map<String, Object>> inNamespace = objects.get(namespace);
+        String version = informedVersion(obj);
+        if (inNamespace == null || version == null || !version.equals(obj.getMetadata().getResourceVersion())) {
+          continue;
+        }
+        Map<String, Object> map = convert(obj);
+        if (map != null && inNamespace.computeIfPresent(obj.getMetadata().getName(),
+            (k, old) -> projection(namespace).apply(map)) != null) {
+          refilled++;
+        }
+      }
+      cont = page.getMetadata() == null ? null : page.getMetadata().getContinue();
+    } while (cont != null && !cont.isEmpty());
+    logger.info("read " + refilled + " " + kind.plural() + " of namespace " + namespace
+        + " again for the fields its own configs read");
+  }
+
+  private String informedVersion(GenericKubernetesResource obj) {
+    for (NamespaceWatch w : watches) {
+      GenericKubernetesResource known = w.informer.getStore().getByKey(
+          io.fabric8.kubernetes.client.informers.cache.Cache.metaNamespaceKeyFunc(obj));
+      if (known != null) {
+        return known.getMetadata().getResourceVersion();
+      }
+    }
+    return null;
+  }
+
+  void start(KubernetesClient client, List<String> namespaces) {
+    this.client = client;
     MixedOperation<GenericKubernetesResource, GenericKubernetesResourceList, Resource<GenericKubernetesResource>> op =
-        client.genericKubernetesResources(ctx);
+        operation();
     List<String> scopes = kind.namespaced() && !namespaces.isEmpty() ? namespaces : Collections.singletonList(null);
     long started = System.nanoTime();
     for (String ns : scopes) {
@@ -79,7 +165,7 @@ final class KindWatch implements AutoCloseable {
       informer.itemStore(new VersionStore()).removeNamespaceIndex();
       NamespaceWatch watch = new NamespaceWatch(ns, informer);
       watches.add(watch);
-      watch.informer.addEventHandler(new Handler(client, watch));
+      watch.informer.addEventHandler(new Handler(watch));
       watch.informer.start().whenComplete((v, t) -> {
         if (t == null) {
           logger.info(String.format("synced %,d %s%s in %.1f s", watch.informer.getStore().list().size(),
@@ -115,7 +201,13 @@ final class KindWatch implements AutoCloseable {
   }
 
   Collection<Map<String, Object>> objects() {
-    return objects.values();
+    return allObjects;
+  }
+
+  /** The objects of one namespace; none of a cluster-scoped kind, whose objects have no namespace. */
+  Collection<Map<String, Object>> objects(String namespace) {
+    Map<String, Map<String, Object>> in = namespace.isEmpty() ? null : objects.get(namespace);
+    return in == null ? List.of() : in.values();
   }
 
   ResolvedKind kind() {
@@ -147,6 +239,68 @@ final class KindWatch implements AutoCloseable {
 
   private static String key(GenericKubernetesResource r) {
     return r.getMetadata().getNamespace() + "/" + r.getMetadata().getName();
+  }
+
+  private static String namespace(GenericKubernetesResource r) {
+    String ns = r.getMetadata().getNamespace();
+    return ns == null ? "" : ns;
+  }
+
+  private boolean forget(GenericKubernetesResource r) {
+    Map<String, Map<String, Object>> in = objects.get(namespace(r));
+    return in != null && in.remove(r.getMetadata().getName()) != null;
+  }
+
+  @SuppressWarnings("unchecked")
+  private Map<String, Object> convert(GenericKubernetesResource obj) {
+    try {
+      Map<String, Object> map = client.getKubernetesSerialization().convertValue(obj, Map.class);
+      if (secrets) {
+        // Configs that read Secret data are refused; this keeps credentials out of memory as well.
+        map.remove("data");
+        map.remove("stringData");
+      }
+      return map;
+    } catch (RuntimeException e) {
+      logger.log(Level.WARNING, "cannot read " + kind.kind() + " " + key(obj) + ": " + e.getMessage());
+      return null;
+    }
+  }
+
+  /** Every cached object, namespace after namespace; walked at every collection, so without streams. */
+  private final class AllObjects extends java.util.AbstractCollection<Map<String, Object>> {
+    @Override
+    public java.util.Iterator<Map<String, Object>> iterator() {
+      java.util.Iterator<Map<String, Map<String, Object>>> namespaces = objects.values().iterator();
+      return new java.util.Iterator<>() {
+        private java.util.Iterator<Map<String, Object>> in = java.util.Collections.emptyIterator();
+
+        @Override
+        public boolean hasNext() {
+          while (!in.hasNext() && namespaces.hasNext()) {
+            in = namespaces.next().values().iterator();
+          }
+          return in.hasNext();
+        }
+
+        @Override
+        public Map<String, Object> next() {
+          if (!hasNext()) {
+            throw new java.util.NoSuchElementException();
+          }
+          return in.next();
+        }
+      };
+    }
+
+    @Override
+    public int size() {
+      int n = 0;
+      for (Map<String, Map<String, Object>> in : objects.values()) {
+        n += in.size();
+      }
+      return n;
+    }
   }
 
   private boolean owns(GenericKubernetesResource r) {
@@ -228,11 +382,9 @@ final class KindWatch implements AutoCloseable {
 
   /** Converts at event time, so that a collection only reads ready-made maps. */
   private final class Handler implements ResourceEventHandler<GenericKubernetesResource> {
-    private final KubernetesClient client;
     private final NamespaceWatch watch;
 
-    Handler(KubernetesClient client, NamespaceWatch watch) {
-      this.client = client;
+    Handler(NamespaceWatch watch) {
       this.watch = watch;
     }
 
@@ -256,30 +408,34 @@ final class KindWatch implements AutoCloseable {
     @Override
     public void onDelete(GenericKubernetesResource obj, boolean deletedFinalStateUnknown) {
       count("delete");
-      if (objects.remove(key(obj)) != null) {
+      if (forget(obj)) {
         watch.cached.decrementAndGet();
       }
     }
 
-    @SuppressWarnings("unchecked")
     private void put(GenericKubernetesResource obj) {
       if (!owns(obj)) {
         // A relist reports an object recreated under the same name as an update of the old one,
         // which may have been this shard's.
-        if (objects.remove(key(obj)) != null) {
+        if (forget(obj)) {
           watch.cached.decrementAndGet();
         }
         return;
       }
+      Map<String, Object> whole = convert(obj);
+      if (whole == null) {
+        return;
+      }
+      String ns = namespace(obj);
       try {
-        Map<String, Object> map = client.getKubernetesSerialization().convertValue(obj, Map.class);
-        if (secrets) {
-          // Configs that read Secret data are refused; this keeps credentials out of memory as well.
-          map.remove("data");
-          map.remove("stringData");
-        }
-        map = projection.apply(map);
-        if (objects.put(key(obj), map) == null) {
+        // Projected inside the entry's lock: a refill of the namespace for a wider projection
+        // then never loses to a copy made with the narrower one.
+        boolean[] added = new boolean[1];
+        objects.computeIfAbsent(ns, k -> new ConcurrentHashMap<>()).compute(obj.getMetadata().getName(), (k, old) -> {
+          added[0] = old == null;
+          return projection(ns).apply(whole);
+        });
+        if (added[0]) {
           watch.cached.incrementAndGet();
         }
       } catch (RuntimeException e) {

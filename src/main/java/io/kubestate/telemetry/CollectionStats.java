@@ -17,10 +17,15 @@ public final class CollectionStats {
 
   public record ErrorKey(String family, String reason) {}
 
+  /** A config resource, by namespace and name. */
+  public record Owner(String namespace, String name) {}
+
   private final Map<ErrorKey, LongAdder> errors = new ConcurrentHashMap<>();
   private final Map<String, LongAdder> dropped = new ConcurrentHashMap<>();
   private final Map<String, LongAdder> truncated = new ConcurrentHashMap<>();
   private final Map<String, Integer> series = new ConcurrentHashMap<>();
+  private final Map<Owner, LongAdder> limited = new ConcurrentHashMap<>();
+  private final Map<Owner, Integer> ownerSeries = new ConcurrentHashMap<>();
   private volatile BiConsumer<String, Double> durations = (kind, seconds) -> {};
 
   /** Runs a collection on behalf of a named reader, so that its time is attributed to it. */
@@ -60,6 +65,26 @@ public final class CollectionStats {
     series.put(family, count);
   }
 
+  /** One collection of one kind of a config with a series limit dropped {@code refused} series. */
+  void limited(Owner owner, int refused, int produced) {
+    limited.computeIfAbsent(owner, k -> new LongAdder()).add(refused);
+    ownerSeries.put(owner, produced);
+  }
+
+  /** Forgets a config resource that is gone. */
+  public void forget(Owner owner) {
+    limited.remove(owner);
+    ownerSeries.remove(owner);
+  }
+
+  /** Series each config resource produced at its last collections, exported or not. */
+  public Map<Owner, Integer> ownerSeries() {
+    Map<Owner, Integer> out = new TreeMap<>(java.util.Comparator.comparing(Owner::namespace)
+        .thenComparing(Owner::name));
+    out.putAll(ownerSeries);
+    return out;
+  }
+
   void duration(double seconds) {
     durations.accept(currentReader(), seconds);
   }
@@ -77,6 +102,13 @@ public final class CollectionStats {
 
   public Map<String, Long> truncated() {
     return sums(truncated);
+  }
+
+  /** Series dropped because a config resource reached its series limit, counted at every collection. */
+  public Map<Owner, Long> limited() {
+    Map<Owner, Long> out = new TreeMap<>(java.util.Comparator.comparing(Owner::namespace).thenComparing(Owner::name));
+    limited.forEach((k, v) -> out.put(k, v.sum()));
+    return out;
   }
 
   /** Series each family produced at its last collection. */

@@ -38,12 +38,25 @@ public final class StateMetrics implements AutoCloseable {
   private final int maxAttributeLength;
   private final CollectionStats stats;
   private final ProblemLog problemLog;
+  private final Scope scope;
 
-  private StateMetrics(int cardinalityLimit, int maxAttributeLength, CollectionStats stats, Clock clock) {
+  /**
+   * What a config scoped to one namespace gets on every sample and how many series it may record;
+   * the attributes are put last, so that no family of it can set them otherwise.
+   *
+   * @param owner names the config in self-telemetry
+   * @param limit null for no limit
+   */
+  public record Scope(CollectionStats.Owner owner, Attributes attributes, SeriesLimit limit) {
+    static final Scope NONE = new Scope(null, Attributes.empty(), null);
+  }
+
+  private StateMetrics(int cardinalityLimit, int maxAttributeLength, CollectionStats stats, Clock clock, Scope scope) {
     this.cardinalityLimit = cardinalityLimit;
     this.maxAttributeLength = maxAttributeLength;
     this.stats = stats;
     this.problemLog = new ProblemLog(clock, Duration.ofMinutes(1));
+    this.scope = scope;
   }
 
   /**
@@ -65,7 +78,13 @@ public final class StateMetrics implements AutoCloseable {
    */
   public static StateMetrics register(Meter meter, CompiledConfig config, ObjectStore store, Clock clock,
       int cardinalityLimit, int maxAttributeLength, CollectionStats stats) {
-    StateMetrics metrics = new StateMetrics(cardinalityLimit, maxAttributeLength, stats, clock);
+    return register(meter, config, store, clock, cardinalityLimit, maxAttributeLength, stats, Scope.NONE);
+  }
+
+  /** Registers the instruments of every family of a config scoped as {@code scope} says. */
+  public static StateMetrics register(Meter meter, CompiledConfig config, ObjectStore store, Clock clock,
+      int cardinalityLimit, int maxAttributeLength, CollectionStats stats, Scope scope) {
+    StateMetrics metrics = new StateMetrics(cardinalityLimit, maxAttributeLength, stats, clock, scope);
     for (KindMetrics kind : config.kinds()) {
       metrics.registerKind(meter, kind, store, clock);
     }
@@ -91,8 +110,13 @@ public final class StateMetrics implements AutoCloseable {
       synchronized (sink) {
         long start = System.nanoTime();
         bindings.forEach(b -> b.count = 0);
+        sink.allow(scope.limit() == null ? Integer.MAX_VALUE : scope.limit().allowance(kind));
         kind.collect(store.objects(kind.target()), clock.instant(), memo, sink);
         sink.flush();
+        if (scope.limit() != null) {
+          scope.limit().collected(kind, sink.produced, sink.produced - sink.refused);
+          stats.limited(scope.owner(), sink.refused, scope.limit().produced());
+        }
         bindings.forEach(this::checkCardinality);
         stats.duration((System.nanoTime() - start) / 1e9);
       }
@@ -110,7 +134,10 @@ public final class StateMetrics implements AutoCloseable {
   }
 
   private void checkCardinality(Binding b) {
-    stats.series(b.family.name(), b.count);
+    if (scope.owner() == null) {
+      // A name several namespaces share has one count per namespace; those are per resource.
+      stats.series(b.family.name(), b.count);
+    }
     // The SDK keeps limit - 1 series and folds the rest into one overflow series.
     if (b.count >= cardinalityLimit) {
       stats.dropped(b.family.name(), b.count - (cardinalityLimit - 1));
@@ -215,14 +242,35 @@ public final class StateMetrics implements AutoCloseable {
     private final Binding[] bindings;
     private final Measurements pending;
     private int truncated;
+    private int allowance;
+    int produced;
+    int refused;
 
     Sink(List<Binding> bindings) {
       this.bindings = bindings.toArray(new Binding[0]);
       this.pending = new Measurements(this.bindings);
     }
 
+    void allow(int series) {
+      allowance = series;
+      produced = 0;
+      refused = 0;
+    }
+
+    /** Whether one more series fits under the config's limit; counts it either way. */
+    private boolean admit() {
+      if (produced++ < allowance) {
+        return true;
+      }
+      refused++;
+      return false;
+    }
+
     @Override
     public void sample(KindMetrics.Sample sample) {
+      if (!admit()) {
+        return;
+      }
       Binding b = bindings[sample.family().index()];
       SampleAttributes a = sample.attachment instanceof SampleAttributes ready ? ready : null;
       if (a == null) {
@@ -238,6 +286,9 @@ public final class StateMetrics implements AutoCloseable {
 
     @Override
     public void sample(CompiledFamily family, String[] values, String[] extra, double value) {
+      if (!admit()) {
+        return;
+      }
       Binding b = bindings[family.index()];
       SampleAttributes a = prepare(b, values, extra);
       for (int i = 0; i < a.truncated; i++) {
@@ -264,6 +315,7 @@ public final class StateMetrics implements AutoCloseable {
           attrs.put(b.keys[i], bounded(values[i]));
         }
       }
+      attrs.putAll(scope.attributes());
       return new SampleAttributes(attrs.build(), truncated, b.identity);
     }
 

@@ -19,6 +19,7 @@ import io.fabric8.kubernetes.api.model.SecurityContext;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.ServiceAccount;
 import io.fabric8.kubernetes.api.model.ServicePort;
+import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.apps.StatefulSet;
 import io.fabric8.kubernetes.api.model.rbac.ClusterRole;
@@ -32,6 +33,7 @@ import io.kubestate.config.ConfigLoader;
 import io.kubestate.config.Presets;
 import io.kubestate.config.ResourceConfig;
 import io.kubestate.e2e.ExternalTools;
+import io.kubestate.source.ConfigResources;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -62,6 +64,8 @@ import picocli.CommandLine.ParseResult;
 class KustomizeTest {
   private static final Path DEPLOY = Path.of("deploy");
   private static final Set<String> READ_VERBS = Set.of("get", "list", "watch");
+  /** The exporter writes a MetricsConfig's status with a patch of its status subresource. */
+  private static final Set<String> STATUS_VERBS = Set.of("get", "update", "patch");
   private static final String CRD_GROUP = "apiextensions.k8s.io";
   private static final String CRDS = "customresourcedefinitions";
   /** The flags that make a replica one shard of several: only the sharded overlay may carry them. */
@@ -101,13 +105,14 @@ class KustomizeTest {
   @Test
   void everyOverlayIsBuilt() {
     assertThat(BUILDS).containsKeys("base", "overlays/namespaced", "overlays/sharded", "overlays/otlp",
-        "overlays/prometheus-operator");
+        "overlays/prometheus-operator", "overlays/tenant-configs");
   }
 
   @TestFactory
   Stream<DynamicTest> everyInstallIsConsistentWithTheProgram() {
     return BUILDS.entrySet().stream().flatMap(e -> Stream.of(
-        DynamicTest.dynamicTest(e.getKey() + ": RBAC is read-only", () -> rbacIsReadOnly(e.getValue())),
+        DynamicTest.dynamicTest(e.getKey() + ": RBAC is read-only but for config resources' status",
+            () -> rbacIsReadOnly(e.getValue())),
         DynamicTest.dynamicTest(e.getKey() + ": arguments name existing presets and options",
             () -> arguments(e.getKey(), e.getValue())),
         DynamicTest.dynamicTest(e.getKey() + ": RBAC grants exactly the presets' kinds",
@@ -132,6 +137,29 @@ class KustomizeTest {
     assertThat(namespaces).isNotEmpty();
     assertThat(of(objects, Role.class)).extracting(r -> r.getMetadata().getNamespace())
         .containsExactlyInAnyOrderElementsOf(namespaces);
+  }
+
+  @Test
+  void tenantConfigsOverlayInstallsTheCrdTheProgramWatches() {
+    List<HasMetadata> objects = BUILDS.get("overlays/tenant-configs");
+    assertThat(parseArgs(objects).hasMatchedOption("--watch-config-resources")).isTrue();
+    CustomResourceDefinition crd = one(objects, CustomResourceDefinition.class);
+    assertThat(crd.getSpec().getGroup()).isEqualTo(ConfigResources.GROUP);
+    assertThat(crd.getSpec().getScope()).isEqualTo("Namespaced");
+    assertThat(crd.getSpec().getNames().getKind()).isEqualTo(ConfigResources.KIND);
+    assertThat(crd.getSpec().getNames().getPlural()).isEqualTo(ConfigResources.PLURAL);
+    assertThat(crd.getMetadata().getName()).isEqualTo(ConfigResources.PLURAL + "." + ConfigResources.GROUP);
+    assertThat(crd.getSpec().getVersions()).singleElement().satisfies(v -> {
+      assertThat(v.getName()).isEqualTo(ConfigResources.VERSION);
+      assertThat(v.getServed()).isTrue();
+      assertThat(v.getSubresources().getStatus()).as("status subresource").isNotNull();
+      assertThat(v.getSchema().getOpenAPIV3Schema().getProperties().get("spec").getXKubernetesPreserveUnknownFields())
+          .as("spec keeps the config language whole").isTrue();
+    });
+    ClusterRole editor = named(objects, ClusterRole.class, "kube-state-otel-metricsconfig-editor", null);
+    assertThat(editor.getMetadata().getLabels()).containsEntry("rbac.authorization.k8s.io/aggregate-to-edit", "true");
+    assertThat(editor.getRules()).allSatisfy(r -> assertThat(r.getResources())
+        .containsExactly(ConfigResources.PLURAL));
   }
 
   @Test
@@ -223,12 +251,20 @@ class KustomizeTest {
 
   // ---- checks run on every install
 
+  /** What the workload holds: reading, and writing the status of MetricsConfigs when it watches them. */
   private static void rbacIsReadOnly(List<HasMetadata> objects) {
+    boolean configResources = parseArgs(objects).hasMatchedOption("--watch-config-resources");
     List<PolicyRule> rules = new ArrayList<>();
-    of(objects, ClusterRole.class).forEach(r -> rules.addAll(r.getRules()));
+    for (ClusterRoleBinding b : of(objects, ClusterRoleBinding.class)) {
+      if (bindsWorkload(objects, b.getSubjects())) {
+        rules.addAll(named(objects, ClusterRole.class, b.getRoleRef().getName(), null).getRules());
+      }
+    }
     of(objects, Role.class).forEach(r -> rules.addAll(r.getRules()));
     assertThat(rules).isNotEmpty().allSatisfy(rule -> {
-      assertThat(rule.getVerbs()).isNotEmpty().isSubsetOf(READ_VERBS);
+      boolean status = configResources && rule.getApiGroups().equals(List.of(ConfigResources.GROUP))
+          && rule.getResources().equals(List.of(ConfigResources.PLURAL + "/status"));
+      assertThat(rule.getVerbs()).isNotEmpty().isSubsetOf(status ? STATUS_VERBS : READ_VERBS);
       assertThat(rule.getApiGroups()).doesNotContain("*");
       assertThat(rule.getResources()).isNotEmpty().doesNotContain("*");
       assertThat(rule.getNonResourceURLs()).isNullOrEmpty();
@@ -254,6 +290,10 @@ class KustomizeTest {
     List<String> namespaces = parsed.matchedOptionValue("--namespaces", List.<String>of());
     Map<String, Set<String>> cluster = clusterGrants(objects);
     assertThat(cluster.get(CRD_GROUP)).as("CustomResourceDefinitions").containsExactly(CRDS);
+    if (parsed.hasMatchedOption("--watch-config-resources")) {
+      assertThat(cluster.remove(ConfigResources.GROUP)).as("MetricsConfig resources")
+          .containsExactlyInAnyOrder(ConfigResources.PLURAL, ConfigResources.PLURAL + "/status");
+    }
     if (namespaces.isEmpty()) {
       Map<String, Set<String>> expected = new TreeMap<>(watched);
       expected.put(CRD_GROUP, Set.of(CRDS));

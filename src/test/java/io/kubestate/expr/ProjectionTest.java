@@ -107,6 +107,36 @@ class ProjectionTest {
         """)).keepsAll()).isTrue();
   }
 
+  @Test
+  void theProjectionOfSeveralConfigsKeepsWhatEachReadsAndCoversEach() {
+    KindMetrics names = widgets("{name: widget.info, type: info}");
+    KindMetrics sizes = widgets("{name: widget.size, type: gauge, value: spec.size}");
+    KindMetrics states = widgets("{name: widget.ready, type: gauge, each: status.conditions, value: status}");
+    Projection both = Projection.of(List.of(names, sizes));
+    Map<String, Object> object = Map.of("metadata", Map.of("name", "w", "uid", "1"),
+        "spec", Map.of("size", 3, "color", "red"), "status", Map.of("conditions", List.of(Map.of("status", "True"))));
+    assertThat(both.apply(object)).isEqualTo(Map.of("metadata", Map.of("name", "w"), "spec", Map.of("size", 3)));
+    assertThat(both.covers(Projection.of(names))).isTrue();
+    assertThat(both.covers(Projection.of(sizes))).isTrue();
+    assertThat(both.covers(Projection.of(states))).isFalse();
+    assertThat(Projection.of(names).covers(both)).isFalse();
+    assertThat(Projection.whole().covers(both)).isTrue();
+    assertThat(both.covers(Projection.whole())).isFalse();
+    assertThat(Projection.of(List.<KindMetrics>of()).apply(object)).as("none read, nothing kept").isEmpty();
+  }
+
+  private static KindMetrics widgets(String family) {
+    return kind("""
+        kind: MetricsConfig
+        resources:
+          - group: example.com
+            version: v1
+            kind: Widget
+            attributes: {k8s.widget.name: metadata.name}
+            families: [%s]
+        """.formatted(family));
+  }
+
   private static KindMetrics kind(String yaml) {
     Problems problems = new Problems();
     CompiledConfig config = Compiler.compile(ConfigLoader.parse("test.yaml", yaml, problems));

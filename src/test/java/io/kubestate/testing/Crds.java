@@ -26,6 +26,17 @@ public final class Crds {
         .endSpec().build()).create();
   }
 
+  /** Installs a cluster-scoped kind served at one version. */
+  public static void installClusterScoped(KubernetesClient client, String group, String version, String kind,
+      String plural) {
+    client.apiextensions().v1().customResourceDefinitions().resource(new CustomResourceDefinitionBuilder()
+        .withNewMetadata().withName(plural + "." + group).endMetadata()
+        .withNewSpec().withGroup(group).withScope("Cluster")
+        .withNewNames().withKind(kind).withPlural(plural).endNames()
+        .addNewVersion().withName(version).withServed(true).withStorage(true).endVersion()
+        .endSpec().build()).create();
+  }
+
   /** PipelineRun and TaskRun, the kinds of the tekton preset. */
   public static void installTekton(KubernetesClient client) {
     install(client, PIPELINE_RUNS);
