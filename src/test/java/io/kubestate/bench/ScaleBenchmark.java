@@ -361,18 +361,54 @@ public final class ScaleBenchmark {
       figure(p + "exposition_bytes", body.length);
       long exposition = body.length;
 
+      // Over HTTP, and the same collection and exposition without HTTP to tell transport from the
+      // rest; the floor, the same bytes from strings built beforehand written to a byte buffer; and
+      // the floor over HTTP, the same work done by the JDK's HTTP server as ours does its own and
+      // read by the same client, to tell what HTTP adds to the floor. Taken in turns so that
+      // all four meet the same state of the JIT, the heap and the machine (measured one block after
+      // the other, whichever came first was the slower). Warm-up rounds are unmeasured, at least
+      // three and at least two seconds of them, so that the code is compiled and the SDK's storage
+      // built: a long-running exporter is measured, not a starting one.
+      String[] lines = text.split("(?<=\n)");
+      text = null;
+      body = null;
+      Buffer buffer = new Buffer(1 << 20);
+      writeFloor(lines, buffer);
       long[] http = new long[scrapes];
-      // Three scrapes unmeasured (besides the first above), so that the code is compiled and the
-      // SDK's storage built: a long-running exporter is measured, not a starting one.
-      for (int i = -3; i < scrapes; i++) {
-        long t0 = System.nanoTime();
-        long bytes = httpDrain(url);
-        long t = System.nanoTime() - t0;
-        if (i >= 0) {
-          http[i] = t;
-          progress("scrape over HTTP", i, t, bytes);
+      long[] local = new long[scrapes];
+      long[] floor = new long[scrapes];
+      long[] httpFloor = new long[scrapes];
+      try (BytesServer bytesServer = new BytesServer(lines)) {
+        long warmUntil = System.nanoTime() + TimeUnit.SECONDS.toNanos(2);
+        for (int i = -3; i < scrapes; i++) {
+          if (i == -1 && System.nanoTime() < warmUntil) {
+            i = -2;
+          }
+          long t0 = System.nanoTime();
+          long bytes = httpDrain(url);
+          long tHttp = System.nanoTime() - t0;
+          CountingStream out = new CountingStream();
+          t0 = System.nanoTime();
+          ours.scrape(ExpositionFormat.TEXT, out);
+          long tLocal = System.nanoTime() - t0;
+          long tFloor = writeFloor(lines, buffer);
+          t0 = System.nanoTime();
+          long floorBytes = httpDrain(bytesServer.url());
+          long tHttpFloor = System.nanoTime() - t0;
+          if (i >= 0) {
+            http[i] = tHttp;
+            local[i] = tLocal;
+            floor[i] = tFloor;
+            httpFloor[i] = tHttpFloor;
+            progress("scrape over HTTP", i, tHttp, bytes);
+            progress("scrape in process", i, tLocal, out.count);
+            progress("floor", i, tFloor, buffer.size());
+            progress("floor over HTTP", i, tHttpFloor, floorBytes);
+          }
         }
       }
+      lines = null;
+      buffer = null;
       // The heap one scrape over HTTP takes above what the exporter holds between scrapes: the
       // highest use of each heap pool (garbage included, as a container's memory limit sees it).
       long heapBefore = gc();
@@ -382,75 +418,33 @@ public final class ScaleBenchmark {
       long scrapePeak = heapPools.stream().mapToLong(m -> m.getPeakUsage().getUsed()).sum() - heapBefore;
       System.out.printf(Locale.ROOT, "  %-26s    %9d MiB%n", "scrape peak heap", scrapePeak >> 20);
 
-      // The same collection and exposition without HTTP, to tell transport from the rest.
-      long[] local = new long[scrapes];
-      for (int i = 0; i < scrapes; i++) {
-        CountingStream out = new CountingStream();
-        long t0 = System.nanoTime();
-        ours.scrape(ExpositionFormat.TEXT, out);
-        local[i] = System.nanoTime() - t0;
-        progress("scrape in process", i, local[i], out.count);
-      }
-      // The floor: the same bytes from strings built beforehand, written to a byte buffer.
-      String[] lines = text.split("(?<=\n)");
-      text = null;
-      body = null;
-      Buffer buffer = new Buffer(1 << 20);
-      long[] floor = new long[Math.max(scrapes, 5)];
-      for (int i = -2; i < floor.length; i++) {
-        buffer.reset();
-        long t0 = System.nanoTime();
-        for (String line : lines) {
-          buffer.write(line.getBytes(StandardCharsets.UTF_8));
-        }
-        long t = System.nanoTime() - t0;
-        if (i >= 0) {
-          floor[i] = t;
-        }
-      }
-      lines = null;
-      progress("floor", floor.length - 1, median(floor), buffer.size());
-      // The same bytes served by the JDK's HTTP server, as ours is, and read by the same client:
-      // what the transport costs with nothing to compute.
-      long[] httpFloor = new long[Math.max(scrapes, 5)];
-      try (BytesServer bytesServer = new BytesServer(buffer)) {
-        for (int i = -1; i < httpFloor.length; i++) {
-          long t0 = System.nanoTime();
-          long bytes = httpDrain(bytesServer.url());
-          long t = System.nanoTime() - t0;
-          if (i >= 0) {
-            httpFloor[i] = t;
-          }
-          if (i == httpFloor.length - 1) {
-            progress("floor over HTTP", i, median(httpFloor), bytes);
-          }
-        }
-      }
-      buffer = null;
-
       // What the points of one collection hold on the heap while they are written.
       sdkOnly.lastCollection = List.of();
       long withoutPoints = gc();
       sdkOnly.collect();
       long pointsBytes = Math.max(0, gc() - withoutPoints);
 
-      // The SDK's share: running the callbacks and collecting the points, nothing written.
+      // The SDK's share: running the callbacks and collecting the points, nothing written; and the
+      // SDK alone: the same points recorded on the same kinds of instruments from arrays built
+      // beforehand, with none of this project's code in the callback (any exporter fed from
+      // observable instruments pays at least this). In turns, as above.
       long[] collect = new long[scrapes];
-      for (int i = -1; i < scrapes; i++) {
-        long t0 = System.nanoTime();
-        int points = sdkOnly.collect();
-        long t = System.nanoTime() - t0;
-        if (i >= 0) {
-          collect[i] = t;
-          progress("SDK collection (" + points + " points)", i, t, 0);
+      long[] bare = new long[scrapes];
+      sdkOnly.collect();
+      try (BareSdk bareSdk = new BareSdk(sdkOnly.lastCollection)) {
+        for (int i = -2; i < scrapes; i++) {
+          long t0 = System.nanoTime();
+          int points = sdkOnly.collect();
+          long tCollect = System.nanoTime() - t0;
+          long tBare = bareSdk.collect();
+          if (i >= 0) {
+            collect[i] = tCollect;
+            bare[i] = tBare;
+            progress("SDK collection (" + points + " points)", i, tCollect, 0);
+            progress("SDK alone, same points", i, tBare, 0);
+          }
         }
       }
-
-      // The SDK alone: the same points recorded on the same kinds of instruments from arrays built
-      // beforehand, with none of this project's code in the callback. Any exporter fed from
-      // observable instruments pays at least this.
-      long[] bare = BareSdk.collect(sdkOnly.lastCollection, scrapes);
-      progress("SDK alone, same points", scrapes - 1, median(bare), 0);
 
       // The stock exporter: same provider, same callbacks; collection and text format, no HTTP.
       PrometheusTextFormatWriter writer = PrometheusTextFormatWriter.create();
@@ -470,37 +464,35 @@ public final class ScaleBenchmark {
         }
       }
 
-      // OTLP: collection plus export through the real OTLP/HTTP exporter into a local receiver.
+      // OTLP: collection plus export through the real OTLP/HTTP exporter into a local receiver; and
+      // the exporter alone, the points of an earlier collection marshaled and sent again. In turns.
       int otlpRuns = enabled("otlp", "readers") ? Math.max(3, scrapes / 2) : 0;
       long[] otlpTimes = new long[otlpRuns];
-      for (int i = otlpRuns == 0 ? 0 : -1; i < otlpRuns; i++) {
-        long before = receiver.bytes.get();
-        long t0 = System.nanoTime();
-        if (!otlp.forceFlush().join(3, TimeUnit.MINUTES).isSuccess()) {
-          throw new IllegalStateException("OTLP export failed");
-        }
-        long t = System.nanoTime() - t0;
-        if (i >= 0) {
-          otlpTimes[i] = t;
-          progress("OTLP collect+export", i, t, receiver.bytes.get() - before);
-        }
-      }
-      // The exporter alone: the points of an earlier collection marshaled and sent again.
       long[] otlpExport = new long[otlpRuns];
       if (otlpRuns > 0) {
+        Collection<MetricData> collected = sdkOnly.lastCollection;
         try (OtlpHttpMetricExporter exporter = otlpExporter(receiver)) {
           for (int i = -1; i < otlpRuns; i++) {
+            long before = receiver.bytes.get();
             long t0 = System.nanoTime();
-            if (!exporter.export(sdkOnly.lastCollection).join(3, TimeUnit.MINUTES).isSuccess()) {
+            if (!otlp.forceFlush().join(3, TimeUnit.MINUTES).isSuccess()) {
               throw new IllegalStateException("OTLP export failed");
             }
-            long t = System.nanoTime() - t0;
+            long tOtlp = System.nanoTime() - t0;
+            long sent = receiver.bytes.get() - before;
+            t0 = System.nanoTime();
+            if (!exporter.export(collected).join(3, TimeUnit.MINUTES).isSuccess()) {
+              throw new IllegalStateException("OTLP export failed");
+            }
+            long tExport = System.nanoTime() - t0;
             if (i >= 0) {
-              otlpExport[i] = t;
+              otlpTimes[i] = tOtlp;
+              otlpExport[i] = tExport;
+              progress("OTLP collect+export", i, tOtlp, sent);
+              progress("OTLP export alone", i, tExport, receiver.lastRequest.get());
             }
           }
         }
-        progress("OTLP export alone", otlpRuns - 1, median(otlpExport), receiver.lastRequest.get());
       }
 
       long scrapeHttp = median(http);
@@ -538,6 +530,10 @@ public final class ScaleBenchmark {
         figure(p + "stock_ms_worst", ms(max(stockTimes)));
         figure(p + "stock_bytes", stockBytes);
         target(p + "stock_over_scrape_http_ratio", (double) median(stockTimes) / scrapeHttp, Bound.AT_LEAST, 10);
+        // The most any exporter fed from observable instruments could reach: the SDK alone, then
+        // the floor's work sent over HTTP.
+        figure(p + "stock_over_bare_plus_http_floor_ratio",
+            ratio(median(stockTimes), sdkBare + httpFloorMedian));
         figure(p + "stock_over_floor_ratio", ratio(median(stockTimes), floorMedian));
       }
       if (otlpRuns > 0) {
@@ -652,6 +648,16 @@ public final class ScaleBenchmark {
     long t0 = System.nanoTime();
     if (!exporter.export(metrics).join(3, TimeUnit.MINUTES).isSuccess()) {
       throw new IllegalStateException("OTLP export failed");
+    }
+    return System.nanoTime() - t0;
+  }
+
+  /** Writes the lines into the buffer, as a hand-written exporter holding them would; returns the time taken. */
+  private static long writeFloor(String[] lines, Buffer buffer) {
+    buffer.reset();
+    long t0 = System.nanoTime();
+    for (String line : lines) {
+      buffer.write(line.getBytes(StandardCharsets.UTF_8));
     }
     return System.nanoTime() - t0;
   }
@@ -1013,18 +1019,35 @@ public final class ScaleBenchmark {
     }
   }
 
-  /** Serves fixed bytes on the JDK's HTTP server, streamed in 64 KiB writes like the exposition. */
+  /**
+   * The floor over HTTP: the floor's work (the lines, built beforehand, encoded into a buffer)
+   * done on the JDK's HTTP server as ours does its own, the buffer sent in 64 KiB writes as the
+   * exposition is.
+   */
   static final class BytesServer implements AutoCloseable {
     private final HttpServer server;
 
-    BytesServer(Buffer body) throws IOException {
+    BytesServer(String[] lines) throws IOException {
       server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 8);
+      byte[] chunk = new byte[64 * 1024];
       server.createContext("/metrics", ex -> {
         ex.sendResponseHeaders(200, 0);
         try (OutputStream out = ex.getResponseBody()) {
-          for (int at = 0; at < body.size; at += 64 * 1024) {
-            out.write(body.bytes, at, Math.min(64 * 1024, body.size - at));
+          int used = 0;
+          for (String line : lines) {
+            byte[] b = line.getBytes(StandardCharsets.UTF_8);
+            if (used + b.length > chunk.length) {
+              out.write(chunk, 0, used);
+              used = 0;
+            }
+            if (b.length > chunk.length) {
+              out.write(b);
+            } else {
+              System.arraycopy(b, 0, chunk, used, b.length);
+              used += b.length;
+            }
           }
+          out.write(chunk, 0, used);
         }
       });
       server.start();
@@ -1041,57 +1064,55 @@ public final class ScaleBenchmark {
   }
 
   /** Records given points on fresh instruments of a provider of its own, with nothing else in the callback. */
-  static final class BareSdk {
-    private BareSdk() {}
+  static final class BareSdk implements AutoCloseable {
+    private final CollectOnlyReader reader = new CollectOnlyReader();
+    private final SdkMeterProvider provider = SdkMeterProvider.builder().setExemplarFilter(ExemplarFilter.alwaysOff())
+        .registerMetricReader(reader, t -> LIMIT).build();
 
-    static long[] collect(Collection<MetricData> metrics, int times) {
-      CollectOnlyReader reader = new CollectOnlyReader();
-      SdkMeterProvider provider = SdkMeterProvider.builder().setExemplarFilter(ExemplarFilter.alwaysOff())
-          .registerMetricReader(reader, t -> LIMIT).build();
-      try {
-        Meter meter = provider.get("bare");
-        List<ObservableDoubleMeasurement> instruments = new ArrayList<>();
-        List<Attributes[]> attributes = new ArrayList<>();
-        List<double[]> values = new ArrayList<>();
-        for (MetricData m : metrics) {
-          if (m.getType() != MetricDataType.DOUBLE_GAUGE && m.getType() != MetricDataType.DOUBLE_SUM) {
-            continue;
-          }
-          instruments.add(m.getType() == MetricDataType.DOUBLE_SUM
-              ? meter.upDownCounterBuilder(m.getName()).ofDoubles().buildObserver()
-              : meter.gaugeBuilder(m.getName()).buildObserver());
-          List<? extends PointData> points = new ArrayList<>(m.getData().getPoints());
-          Attributes[] a = new Attributes[points.size()];
-          double[] v = new double[points.size()];
-          for (int i = 0; i < a.length; i++) {
-            a[i] = points.get(i).getAttributes();
-            v[i] = ((DoublePointData) points.get(i)).getValue();
-          }
-          attributes.add(a);
-          values.add(v);
+    BareSdk(Collection<MetricData> metrics) {
+      Meter meter = provider.get("bare");
+      List<ObservableDoubleMeasurement> instruments = new ArrayList<>();
+      List<Attributes[]> attributes = new ArrayList<>();
+      List<double[]> values = new ArrayList<>();
+      for (MetricData m : metrics) {
+        if (m.getType() != MetricDataType.DOUBLE_GAUGE && m.getType() != MetricDataType.DOUBLE_SUM) {
+          continue;
         }
-        meter.batchCallback(() -> {
-          for (int k = 0; k < instruments.size(); k++) {
-            ObservableDoubleMeasurement instrument = instruments.get(k);
-            Attributes[] a = attributes.get(k);
-            double[] v = values.get(k);
-            for (int i = 0; i < a.length; i++) {
-              instrument.record(v[i], a[i]);
-            }
-          }
-        }, instruments.get(0), instruments.subList(1, instruments.size()).toArray(new ObservableDoubleMeasurement[0]));
-        long[] out = new long[times];
-        for (int i = -1; i < times; i++) {
-          long t0 = System.nanoTime();
-          reader.collect();
-          if (i >= 0) {
-            out[i] = System.nanoTime() - t0;
-          }
+        instruments.add(m.getType() == MetricDataType.DOUBLE_SUM
+            ? meter.upDownCounterBuilder(m.getName()).ofDoubles().buildObserver()
+            : meter.gaugeBuilder(m.getName()).buildObserver());
+        List<? extends PointData> points = new ArrayList<>(m.getData().getPoints());
+        Attributes[] a = new Attributes[points.size()];
+        double[] v = new double[points.size()];
+        for (int i = 0; i < a.length; i++) {
+          a[i] = points.get(i).getAttributes();
+          v[i] = ((DoublePointData) points.get(i)).getValue();
         }
-        return out;
-      } finally {
-        provider.close();
+        attributes.add(a);
+        values.add(v);
       }
+      meter.batchCallback(() -> {
+        for (int k = 0; k < instruments.size(); k++) {
+          ObservableDoubleMeasurement instrument = instruments.get(k);
+          Attributes[] a = attributes.get(k);
+          double[] v = values.get(k);
+          for (int i = 0; i < a.length; i++) {
+            instrument.record(v[i], a[i]);
+          }
+        }
+      }, instruments.get(0), instruments.subList(1, instruments.size()).toArray(new ObservableDoubleMeasurement[0]));
+    }
+
+    /** One collection; returns the time it took. */
+    long collect() {
+      long t0 = System.nanoTime();
+      reader.collect();
+      return System.nanoTime() - t0;
+    }
+
+    @Override
+    public void close() {
+      provider.close();
     }
   }
 
