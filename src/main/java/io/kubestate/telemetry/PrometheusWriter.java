@@ -46,6 +46,10 @@ final class PrometheusWriter {
   private final Map<String, byte[]> ascii = new HashMap<>();
   private final Map<List<String>, Layout> layouts = new HashMap<>();
   private final Collector collector = new Collector();
+  private final PointData[] batch = new PointData[32];
+  private final byte[][] batchLabels = new byte[batch.length][];
+  /** Read from the label texts looked up ahead, so that the lookups are not optimized away. */
+  private int touched;
 
   private enum Kind {
     GAUGE("gauge"),
@@ -170,19 +174,47 @@ final class PrometheusWriter {
   }
 
   private void writePoints(byte[] name, Collection<? extends PointData> points) throws IOException {
-    Layout last = null;
+    PointData[] batch = this.batch;
+    int n = 0;
     for (PointData p : points) {
+      batch[n++] = p;
+      if (n == batch.length) {
+        writeBatch(name, n);
+        n = 0;
+      }
+    }
+    writeBatch(name, n);
+  }
+
+  /**
+   * Writes points a batch at a time: first every point's label text is looked up, then the lines
+   * are written. The label texts lie wherever their series were first rendered, so each lookup
+   * misses the processor's caches; in a loop that does only lookups, the misses of many points
+   * are under way at once instead of one after the other between copies.
+   */
+  private void writeBatch(byte[] name, int n) throws IOException {
+    PointData[] batch = this.batch;
+    byte[][] labels = this.batchLabels;
+    int touched = 0;
+    for (int j = 0; j < n; j++) {
+      byte[] l = batch[j].getAttributes() instanceof SampleAttributes sample ? sample.labels : null;
+      labels[j] = l;
+      touched += l == null ? 0 : l.length;
+    }
+    this.touched = touched;
+    Layout last = null;
+    for (int j = 0; j < n; j++) {
+      PointData p = batch[j];
       buf.write(name);
-      Attributes attributes = p.getAttributes();
-      if (attributes instanceof SampleAttributes sample) {
-        byte[] labels = sample.labels;
-        if (labels == null) {
-          labels = render(sample);
-          sample.labels = labels;
-        }
-        buf.write(labels);
+      byte[] l = labels[j];
+      if (l != null) {
+        buf.write(l);
+      } else if (p.getAttributes() instanceof SampleAttributes sample) {
+        l = render(sample);
+        sample.labels = l;
+        buf.write(l);
       } else {
-        last = writeLabels(buf, attributes, last);
+        last = writeLabels(buf, p.getAttributes(), last);
       }
       buf.write((byte) ' ');
       if (p instanceof DoublePointData d) {
@@ -191,6 +223,8 @@ final class PrometheusWriter {
         buf.decimal(((LongPointData) p).getValue());
       }
       buf.write((byte) '\n');
+      batch[j] = null;
+      labels[j] = null;
     }
   }
 
