@@ -466,7 +466,7 @@ public final class ScaleBenchmark {
 
       // OTLP: collection plus export through the real OTLP/HTTP exporter into a local receiver; and
       // the exporter alone, the points of an earlier collection marshaled and sent again. In turns.
-      int otlpRuns = enabled("otlp", "readers") ? Math.max(3, scrapes / 2) : 0;
+      int otlpRuns = enabled("otlp", "readers") ? scrapes : 0;
       long[] otlpTimes = new long[otlpRuns];
       long[] otlpExport = new long[otlpRuns];
       if (otlpRuns > 0) {
