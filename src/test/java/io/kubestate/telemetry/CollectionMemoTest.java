@@ -92,10 +92,19 @@ class CollectionMemoTest {
         .contains("widget_phase{k8s_widget_name=\"a\",phase=\"Pending\"} 0\n")
         .contains("widget_phase{k8s_widget_name=\"a\",phase=\"Running\"} 1\n")
         .contains("widget_count{phase=\"Running\"} 2\n")
-        .doesNotContain("phase=\"Pending\"} 1");
+        .doesNotContain("phase=\"Pending\"} 1")
+        .doesNotContain("widget_count{phase=\"Pending\"}");
 
     objects.remove(1);
     assertThat(scrape(reader)).doesNotContain("\"b\"").contains("widget_count{phase=\"Running\"} 1\n");
+
+    // A count no object had at the last collection comes back from zero.
+    objects.add(widget("c", "Pending"));
+    objects.add(widget("d", "Pending"));
+    assertThat(scrape(reader)).contains("widget_count{phase=\"Pending\"} 2\n")
+        .contains("widget_count{phase=\"Running\"} 1\n");
+    assertThat(scrape(reader)).contains("widget_count{phase=\"Pending\"} 2\n")
+        .contains("widget_count{phase=\"Running\"} 1\n");
   }
 
   private static final class MutableClock extends Clock {
