@@ -1130,11 +1130,6 @@ public final class ScaleBenchmark {
     }
   }
 
-  /**
-   * An OTLP/HTTP endpoint that reads each request whole and answers success without decoding it:
-   * the test receiver decodes every message into protobuf objects, which at this size would
-   * measure the receiver rather than the exporter.
-   */
   /** Runs the callbacks and collects the points, as every reader does before writing anything. */
   static final class CollectOnlyReader implements MetricReader {
     private volatile CollectionRegistration registration = CollectionRegistration.noop();
@@ -1170,6 +1165,11 @@ public final class ScaleBenchmark {
     }
   }
 
+  /**
+   * An OTLP/HTTP endpoint that reads each request whole and answers success without decoding it:
+   * the test receiver decodes every message into protobuf objects, which at this size would
+   * measure the receiver rather than the exporter.
+   */
   static final class DrainReceiver implements AutoCloseable {
     final AtomicLong bytes = new AtomicLong();
     final AtomicLong lastRequest = new AtomicLong();
