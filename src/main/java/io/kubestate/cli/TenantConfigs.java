@@ -42,8 +42,9 @@ import java.util.logging.Logger;
  * of its own namespace. On every change of one of them, or of the exporter's own config, the
  * whole set is considered again, those measured already and unchanged first, then in order of
  * creation: a resource that does not parse, compile, fit its limits or own its names is refused and
- * its status says why; the others are measured. Resources whose spec did not change keep their instruments, and the watches of kinds that stay
- * are kept (see {@link io.kubestate.source.InformerSource#replaceTargets(CompiledConfig, List)}).
+ * its status says why; the others are measured. Resources whose spec did not change keep their
+ * instruments, and the watches of kinds that stay are kept (see
+ * {@link io.kubestate.source.InformerSource#replaceTargets(CompiledConfig, List)}).
  */
 final class TenantConfigs implements ConfigResources.Listener, AutoCloseable {
   /** Every series of a resource carries its namespace under this key, whatever its families say. */
