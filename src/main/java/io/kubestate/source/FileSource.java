@@ -50,7 +50,7 @@ public final class FileSource implements ObjectStore {
     for (Map<String, Object> o : objects) {
       boolean matched = false;
       for (WatchTarget t : targets) {
-        if (t.accepts(string(o.get("apiVersion")), string(o.get("kind"))) && selectors.get(t).test(labels(o))) {
+        if (t.accepts(string(o.get("apiVersion")), string(o.get("kind"))) && selectors.get(t).matches(o)) {
           byTarget.get(t).add(o);
           matched = true;
         }
@@ -110,16 +110,6 @@ public final class FileSource implements ObjectStore {
       throw new ConfigException(Position.of(file.toString()), "invalid YAML: " + e.getMessage());
     }
     return out;
-  }
-
-  @SuppressWarnings("unchecked")
-  private static Map<String, String> labels(Map<String, Object> o) {
-    if (o.get("metadata") instanceof Map<?, ?> meta && meta.get("labels") instanceof Map<?, ?> labels) {
-      Map<String, String> out = new HashMap<>();
-      ((Map<Object, Object>) labels).forEach((k, v) -> out.put(String.valueOf(k), String.valueOf(v)));
-      return out;
-    }
-    return Map.of();
   }
 
   private static String string(Object o) {

@@ -341,17 +341,11 @@ public final class InformerSource implements ObjectStore, AutoCloseable {
     LabelSelector selector = selectors.computeIfAbsent(target.labelSelector(), LabelSelector::parse);
     List<Map<String, Object>> out = new ArrayList<>();
     for (Map<String, Object> o : in) {
-      if (selector.test(labels(o))) {
+      if (selector.matches(o)) {
         out.add(o);
       }
     }
     return out;
-  }
-
-  @SuppressWarnings("unchecked")
-  private static Map<String, String> labels(Map<String, Object> object) {
-    return object.get("metadata") instanceof Map<?, ?> m && m.get("labels") instanceof Map<?, ?> l
-        ? (Map<String, String>) l : Map.of();
   }
 
   /**

@@ -2,6 +2,7 @@ package io.kubestate.source;
 
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -35,6 +36,28 @@ public final class LabelSelector implements Predicate<Map<String, String>> {
   public boolean test(Map<String, String> labels) {
     Map<String, String> l = labels == null ? Map.of() : labels;
     return requirements.stream().allMatch(r -> r.test(l));
+  }
+
+  /** Whether the labels of an object, a plain map as the cache and the file source hold it, match. */
+  public boolean matches(Map<String, Object> object) {
+    return test(labels(object));
+  }
+
+  /** {@code metadata.labels}, read as strings; none when the object has no such map. */
+  @SuppressWarnings("unchecked")
+  private static Map<String, String> labels(Map<String, Object> object) {
+    if (!(object.get("metadata") instanceof Map<?, ?> meta && meta.get("labels") instanceof Map<?, ?> labels)) {
+      return Map.of();
+    }
+    for (Map.Entry<?, ?> e : labels.entrySet()) {
+      if (!(e.getKey() instanceof String) || !(e.getValue() instanceof String)) {
+        // Written by hand (a YAML file's `app: 1`): compared as the API would store it, as text.
+        Map<String, String> out = new HashMap<>();
+        labels.forEach((k, v) -> out.put(String.valueOf(k), String.valueOf(v)));
+        return out;
+      }
+    }
+    return (Map<String, String>) labels;
   }
 
   private static Predicate<Map<String, String>> requirement(String p) {
