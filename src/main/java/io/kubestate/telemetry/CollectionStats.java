@@ -18,7 +18,10 @@ public final class CollectionStats {
   public record ErrorKey(String family, String reason) {}
 
   /** A config resource, by namespace and name. */
-  public record Owner(String namespace, String name) {}
+  public record Owner(String namespace, String name) {
+    static final java.util.Comparator<Owner> ORDER =
+        java.util.Comparator.comparing(Owner::namespace).thenComparing(Owner::name);
+  }
 
   private final Map<ErrorKey, LongAdder> errors = new ConcurrentHashMap<>();
   private final Map<String, LongAdder> dropped = new ConcurrentHashMap<>();
@@ -79,8 +82,7 @@ public final class CollectionStats {
 
   /** Series each config resource produced at its last collections, exported or not. */
   public Map<Owner, Integer> ownerSeries() {
-    Map<Owner, Integer> out = new TreeMap<>(java.util.Comparator.comparing(Owner::namespace)
-        .thenComparing(Owner::name));
+    Map<Owner, Integer> out = new TreeMap<>(Owner.ORDER);
     out.putAll(ownerSeries);
     return out;
   }
@@ -106,7 +108,7 @@ public final class CollectionStats {
 
   /** Series dropped because a config resource reached its series limit, counted at every collection. */
   public Map<Owner, Long> limited() {
-    Map<Owner, Long> out = new TreeMap<>(java.util.Comparator.comparing(Owner::namespace).thenComparing(Owner::name));
+    Map<Owner, Long> out = new TreeMap<>(Owner.ORDER);
     limited.forEach((k, v) -> out.put(k, v.sum()));
     return out;
   }

@@ -294,11 +294,7 @@ public final class StateMetrics implements AutoCloseable {
         a = prepare(b, sample.values(), sample.extra());
         sample.attachment = a;
       }
-      for (int i = 0; i < a.truncated; i++) {
-        stats.truncated(b.family.name());
-      }
-      b.count++;
-      pending.add(b, a, sample.value());
+      record(b, a, sample.value());
     }
 
     @Override
@@ -307,9 +303,12 @@ public final class StateMetrics implements AutoCloseable {
         return;
       }
       Binding b = bindings[family.index()];
-      SampleAttributes a = prepare(b, values, extra);
+      record(b, prepare(b, values, extra), value);
+    }
+
+    private void record(Binding b, SampleAttributes a, double value) {
       for (int i = 0; i < a.truncated; i++) {
-        stats.truncated(family.name());
+        stats.truncated(b.family.name());
       }
       b.count++;
       pending.add(b, a, value);
