@@ -20,9 +20,10 @@ import java.util.logging.Logger;
  * <p>{@link ComponentProvider} is internal API in SDK 1.65 ({@code spi.internal}), yet the only way
  * to put a reader of our own into a configuration file; it is confined to this class (and {@link
  * PushExporterProvider}) so that an SDK upgrade changing it touches nothing else. The provider
- * reaches the SDK through {@link #componentLoader} rather than {@code META-INF/services}, because each {@link Telemetry} needs its
- * own, carrying its defaults and collecting the readers it created, and because it must displace
- * the SDK's provider of the same name wherever that is on the class path (tests have it).
+ * reaches the SDK through {@link #componentLoader} rather than {@code META-INF/services}, because
+ * each {@link Telemetry} needs its own, carrying its defaults and collecting the readers it
+ * created, and because it must displace the SDK's provider of the same name wherever that is on
+ * the class path (tests have it).
  */
 final class PrometheusComponentProvider implements ComponentProvider {
   static final String NAME = "prometheus/development";
