@@ -286,8 +286,7 @@ final class TenantConfigs implements ConfigResources.Listener, AutoCloseable {
       return refusal(r, "Invalid", all);
     }
     for (ResourceConfig resource : config.resources()) {
-      WatchTarget target = new WatchTarget(resource.group(), resource.versions(), resource.kind(), resource.plural(),
-          resource.labelSelector());
+      WatchTarget target = WatchTarget.of(resource);
       if (resource.labelSelector() != null) {
         try {
           LabelSelector.parse(resource.labelSelector());

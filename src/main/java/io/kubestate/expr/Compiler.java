@@ -43,7 +43,7 @@ public final class Compiler {
     Map<WatchTarget, List<CompiledFamily>> grouped = new LinkedHashMap<>();
     Map<WatchTarget, Map<String, CompiledFamily>> compatByName = new HashMap<>();
     for (ResourceConfig r : config.resources()) {
-      WatchTarget target = new WatchTarget(r.group(), r.versions(), r.kind(), r.plural(), r.labelSelector());
+      WatchTarget target = WatchTarget.of(r);
       List<CompiledFamily> families = grouped.computeIfAbsent(target, t -> new ArrayList<>());
       Map<String, CompiledFamily> ksmFamilies = compatByName.computeIfAbsent(target, t -> new HashMap<>());
       Set<String> namesInResource = new HashSet<>();

@@ -1,5 +1,6 @@
 package io.kubestate.expr;
 
+import io.kubestate.config.ResourceConfig;
 import java.util.List;
 
 /**
@@ -10,6 +11,11 @@ public record WatchTarget(String group, List<String> versions, String kind, Stri
 
   public WatchTarget {
     versions = List.copyOf(versions);
+  }
+
+  /** What a resource of a config asks to watch. */
+  public static WatchTarget of(ResourceConfig r) {
+    return new WatchTarget(r.group(), r.versions(), r.kind(), r.plural(), r.labelSelector());
   }
 
   public String apiVersion(String version) {
