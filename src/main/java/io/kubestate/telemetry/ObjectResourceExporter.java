@@ -59,7 +59,7 @@ final class ObjectResourceExporter implements MetricExporter {
 
   @Override
   public Aggregation getDefaultAggregation(InstrumentType instrumentType) {
-    return delegate.getDefaultAggregation(instrumentType);
+    return ObservedAggregation.forInstrument(instrumentType, delegate.getDefaultAggregation(instrumentType));
   }
 
   @Override
