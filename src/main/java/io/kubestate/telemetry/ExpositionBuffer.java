@@ -85,6 +85,30 @@ final class ExpositionBuffer {
   }
 
   /**
+   * A string known to be ASCII with nothing to escape, copied as a block: for such a string (stored
+   * one byte a character) the JDK's copy of the low bytes is an array copy, where {@link
+   * #escaped} looks at every character.
+   */
+  @SuppressWarnings("deprecation")
+  void plain(String s) throws IOException {
+    int n = s.length();
+    room(n);
+    s.getBytes(0, n, buf, pos);
+    pos += n;
+  }
+
+  /** Whether {@link #plain} writes {@code s} as {@link #escaped} would, quoted. */
+  static boolean isPlain(String s) {
+    for (int i = 0, n = s.length(); i < n; i++) {
+      char c = s.charAt(i);
+      if (c >= 0x80 || c == '\\' || c == '\n' || c == '"') {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /**
    * UTF-8 with Prometheus escaping: backslash and newline always, the double quote in label values
    * only. A lone surrogate becomes '?', as Java's UTF-8 encoder writes it.
    */

@@ -41,13 +41,10 @@ final class PrometheusWriter {
   private final PrometheusNames names = new PrometheusNames();
   private final Set<String> conflictsLogged = ConcurrentHashMap.newKeySet();
   private final ExpositionBuffer buf = new ExpositionBuffer(64 * 1024);
-  private final ExpositionBuffer scratch = new ExpositionBuffer(1024);
-  private final java.io.ByteArrayOutputStream scratchBytes = new java.io.ByteArrayOutputStream(1024);
   private final Map<String, byte[]> ascii = new HashMap<>();
   private final Map<List<String>, Layout> layouts = new HashMap<>();
   private final Collector collector = new Collector();
   private final PointData[] batch = new PointData[32];
-  private final byte[][] batchLabels = new byte[batch.length][];
   /** Read from the label texts looked up ahead, so that the lookups are not optimized away. */
   private int touched;
 
@@ -187,33 +184,27 @@ final class PrometheusWriter {
   }
 
   /**
-   * Writes points a batch at a time: first every point's label text is looked up, then the lines
-   * are written. The label texts lie wherever their series were first rendered, so each lookup
-   * misses the processor's caches; in a loop that does only lookups, the misses of many points
-   * are under way at once instead of one after the other between copies.
+   * Writes points a batch at a time: first the values of every point's labels are read, then the
+   * lines are written. A series' values lie wherever its object was read, so each read misses the
+   * processor's caches; in a loop that does only reads, the misses of many points are under way at
+   * once instead of one after the other between copies.
    */
   private void writeBatch(byte[] name, int n) throws IOException {
     PointData[] batch = this.batch;
-    byte[][] labels = this.batchLabels;
     int touched = 0;
     for (int j = 0; j < n; j++) {
-      byte[] l = batch[j].getAttributes() instanceof SampleAttributes sample ? sample.labels : null;
-      labels[j] = l;
-      touched += l == null ? 0 : l.length;
+      if (batch[j].getAttributes() instanceof SampleAttributes sample && sample.layoutValues() != null) {
+        for (String v : sample.layoutValues()) {
+          touched += v == null ? 0 : v.length();
+        }
+      }
     }
     this.touched = touched;
     Layout last = null;
     for (int j = 0; j < n; j++) {
       PointData p = batch[j];
       buf.write(name);
-      byte[] l = labels[j];
-      if (l != null) {
-        buf.write(l);
-      } else if (p.getAttributes() instanceof SampleAttributes sample) {
-        l = render(sample);
-        sample.labels = l;
-        buf.write(l);
-      } else {
+      if (!(p.getAttributes() instanceof SampleAttributes sample) || !writeSampleLabels(sample)) {
         last = writeLabels(buf, p.getAttributes(), last);
       }
       buf.write((byte) ' ');
@@ -224,8 +215,55 @@ final class PrometheusWriter {
       }
       buf.write((byte) '\n');
       batch[j] = null;
-      labels[j] = null;
     }
+  }
+
+  /**
+   * The labels of a state sample from its family's layout, whose label names and their order are
+   * worked out once per family; false when the sample has another shape, or two of its keys share
+   * a label name.
+   */
+  private boolean writeSampleLabels(SampleAttributes sample) throws IOException {
+    String[] values = sample.layoutValues();
+    if (values == null) {
+      return false;
+    }
+    SampleAttributes.Layout layout = sample.layout();
+    Layout labels = layout.labels instanceof Layout l ? l : null;
+    if (labels == null) {
+      String[] keyNames = new String[layout.keys.length];
+      for (int i = 0; i < keyNames.length; i++) {
+        keyNames[i] = layout.keys[i].getKey();
+      }
+      labels = new Layout(List.of(keyNames), names);
+      layout.labels = labels;
+    }
+    if (labels.merged) {
+      return false;
+    }
+    int[] order = labels.order;
+    byte[][] named = labels.bare;
+    boolean first = true;
+    boolean plain = sample.plain;
+    for (int i = 0; i < order.length; i++) {
+      String v = values[order[i]];
+      if (v == null) {
+        continue;
+      }
+      buf.write(first ? (byte) '{' : (byte) ',');
+      first = false;
+      buf.write(named[i]);
+      if (plain) {
+        buf.plain(v);
+      } else {
+        buf.escaped(v, true);
+      }
+      buf.write((byte) '"');
+    }
+    if (!first) {
+      buf.write((byte) '}');
+    }
+    return true;
   }
 
   private void writeHistogram(String name, HistogramPointData p) throws IOException {
@@ -254,18 +292,6 @@ final class PrometheusWriter {
     buf.write((byte) ' ');
     buf.decimal(p.getCount());
     buf.write((byte) '\n');
-  }
-
-  /** The label text of a state sample, kept with it for the scrapes to come. */
-  private byte[] render(SampleAttributes attributes) throws IOException {
-    scratchBytes.reset();
-    scratch.open(scratchBytes);
-    try {
-      writeLabels(scratch, attributes, null);
-    } finally {
-      scratch.close();
-    }
-    return scratchBytes.toByteArray();
   }
 
   /**
@@ -374,6 +400,8 @@ final class PrometheusWriter {
     final String[] keyNames;
     final int[] order;
     final byte[][] prefixes;
+    /** Each label's encoded {@code name="}, without the separator before it. */
+    final byte[][] bare;
     final boolean merged;
 
     Layout(List<String> keys, PrometheusNames names) {
@@ -388,10 +416,12 @@ final class PrometheusWriter {
       boolean dup = false;
       order = new int[idx.length];
       prefixes = new byte[idx.length][];
+      bare = new byte[idx.length][];
       for (int i = 0; i < idx.length; i++) {
         order[i] = idx[i];
         dup |= i > 0 && labels[idx[i]].equals(labels[idx[i - 1]]);
         prefixes[i] = ((i == 0 ? "{" : ",") + labels[idx[i]] + "=\"").getBytes(StandardCharsets.UTF_8);
+        bare[i] = (labels[idx[i]] + "=\"").getBytes(StandardCharsets.UTF_8);
       }
       merged = dup;
     }

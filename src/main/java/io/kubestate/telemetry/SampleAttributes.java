@@ -3,46 +3,87 @@ package io.kubestate.telemetry;
 import io.opentelemetry.api.common.AttributeKey;
 import io.opentelemetry.api.common.Attributes;
 import io.opentelemetry.api.common.AttributesBuilder;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.function.BiConsumer;
 import java.util.function.UnaryOperator;
 
 /**
  * The attributes of one state sample, built once while the sample stays the same and handed to
- * the SDK as the same instance at every collection. The SDK keeps that instance as the series key
- * and puts it on the series' points, so the Prometheus writer finds here the label text it
- * rendered for the series at an earlier scrape instead of sanitizing, sorting and escaping the
- * labels again for every point; and an export with a Resource per object finds the object and the
- * attributes left for the point. Everything else is the wrapped attributes'.
+ * the SDK as the same instance at every collection, which its storage keeps as the series key.
+ *
+ * <p>One such object per series is most of what a series costs, so in the common case (no
+ * attributes beyond the family's own, none cut to the length limit) it holds no copy of anything:
+ * the values are the sample's own array, in the family's key order, and the keys, their order and
+ * how the Prometheus writer labels them are the family's {@link Layout}. Other samples (a config
+ * scoped to a namespace, kube-state-metrics labels, a value cut short) wrap attributes built the
+ * usual way. Either way the attributes iterate in key order, as the SDK's own do.
  */
 final class SampleAttributes implements Attributes {
   /** Stands for "describes no single object" once that has been found out. */
   private static final Object NO_OBJECT = new Object();
 
-  private final Attributes attributes;
+  private final Layout layout;
+  /** In the layout's key order, null for an absent attribute; null when {@link #whole} holds them. */
+  private final String[] values;
+  private final Attributes whole;
   /**
-   * Kept here: the SDK hashes these attributes at every collection, and the wrapped ones live
-   * elsewhere in memory. Mixed from the keys and values rather than taken from the wrapped
-   * attributes, whose hash adds the strings' hashes linearly: names and namespaces that count up
-   * ({@code build-1a} in {@code team-3}) gave one series in ten a hash shared with another of its
-   * family, and each lookup of such a series in the SDK's storage compares attributes element by
-   * element.
+   * Kept here: the SDK hashes these attributes at every collection. Mixed from the keys and values
+   * rather than taken as the SDK's attributes take it, which adds the strings' hashes linearly:
+   * names and namespaces that count up ({@code build-1a} in {@code team-3}) gave one series in ten
+   * a hash shared with another of its family, and each lookup of such a series in the SDK's
+   * storage compares attributes element by element.
    */
   private final int hash;
+  private final short size;
   /** Values cut to the attribute length limit to build these attributes, counted at every collection. */
-  final int truncated;
-  /** {@code {name="value",...}} as the Prometheus writer renders these attributes; null until it does. */
-  byte[] labels;
-  /** Null when the family's samples describe no single object. */
-  private final ObjectIdentity identity;
+  final short truncated;
+  /** Every value is ASCII with nothing to escape in a Prometheus label: the writer copies them as they are. */
+  final boolean plain;
   /** An {@link ObjectIdentity.ObjectPoint} or {@link #NO_OBJECT}; null until an export asks. */
   private Object objectPoint;
 
-  SampleAttributes(Attributes attributes, int truncated, ObjectIdentity identity) {
-    this.attributes = attributes;
-    this.hash = ContentHash.of(attributes);
-    this.truncated = truncated;
-    this.identity = identity;
+  private SampleAttributes(Layout layout, String[] values, Attributes whole, int size, int truncated) {
+    this.layout = layout;
+    this.values = values;
+    this.whole = whole;
+    this.size = (short) size;
+    this.truncated = (short) Math.min(truncated, Short.MAX_VALUE);
+    this.plain = values != null && plain(values);
+    this.hash = ContentHash.of(this);
+  }
+
+  private static boolean plain(String[] values) {
+    for (String v : values) {
+      if (v != null && !ExpositionBuffer.isPlain(v)) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /** Over {@code values} itself, which must not change afterwards. */
+  static SampleAttributes of(Layout layout, String[] values) {
+    int size = 0;
+    for (String v : values) {
+      size += v == null ? 0 : 1;
+    }
+    return new SampleAttributes(layout, values, null, size, 0);
+  }
+
+  static SampleAttributes wrapping(Layout layout, Attributes attributes, int truncated) {
+    return new SampleAttributes(layout, null, attributes, attributes.size(), truncated);
+  }
+
+  /** The family's layout, and the values in its order; null when these attributes are of another shape. */
+  String[] layoutValues() {
+    return values;
+  }
+
+  Layout layout() {
+    return layout;
   }
 
   /**
@@ -54,7 +95,8 @@ final class SampleAttributes implements Attributes {
   ObjectIdentity.ObjectPoint objectPoint(UnaryOperator<ObjectIdentity.ObjectKey> canonical) {
     Object p = objectPoint;
     if (p == null) {
-      ObjectIdentity.ObjectPoint made = identity == null ? null : identity.split(attributes, canonical);
+      ObjectIdentity identity = layout.identity;
+      ObjectIdentity.ObjectPoint made = identity == null ? null : identity.split(this, canonical);
       p = made == null ? NO_OBJECT : made;
       // Two exporters may work it out at once: they find the same, and the point's fields are final.
       objectPoint = p;
@@ -63,44 +105,110 @@ final class SampleAttributes implements Attributes {
   }
 
   @Override
+  @SuppressWarnings("unchecked")
   public <T> T get(AttributeKey<T> key) {
-    return attributes.get(key);
+    if (values == null) {
+      return whole.get(key);
+    }
+    AttributeKey<String>[] keys = layout.keys;
+    for (int i = 0; i < keys.length; i++) {
+      if (keys[i].equals(key)) {
+        return (T) values[i];
+      }
+    }
+    return null;
   }
 
   @Override
   public void forEach(BiConsumer<? super AttributeKey<?>, ? super Object> consumer) {
-    attributes.forEach(consumer);
+    if (values == null) {
+      whole.forEach(consumer);
+      return;
+    }
+    AttributeKey<String>[] keys = layout.keys;
+    for (int i : layout.keyOrder) {
+      String v = values[i];
+      if (v != null) {
+        consumer.accept(keys[i], v);
+      }
+    }
   }
 
   @Override
   public int size() {
-    return attributes.size();
+    return size;
   }
 
   @Override
   public boolean isEmpty() {
-    return attributes.isEmpty();
+    return size == 0;
   }
 
   @Override
   public Map<AttributeKey<?>, Object> asMap() {
-    return attributes.asMap();
+    if (values == null) {
+      return whole.asMap();
+    }
+    Map<AttributeKey<?>, Object> out = new LinkedHashMap<>();
+    forEach(out::put);
+    return java.util.Collections.unmodifiableMap(out);
   }
 
   @Override
   public AttributesBuilder toBuilder() {
-    return attributes.toBuilder();
+    if (values == null) {
+      return whole.toBuilder();
+    }
+    AttributesBuilder b = Attributes.builder();
+    forEach((k, v) -> b.put(k.getKey(), (String) v));
+    return b;
   }
 
   /** Equal to the same attributes of another sample; never to other kinds of attributes, so that equality stays symmetric. */
   @Override
   public boolean equals(Object o) {
-    return o == this || o instanceof SampleAttributes s && s.hash == hash && attributes.equals(s.attributes);
+    if (o == this) {
+      return true;
+    }
+    if (!(o instanceof SampleAttributes s) || s.hash != hash || s.size != size) {
+      return false;
+    }
+    if (values != null && s.values != null && s.layout.keys == layout.keys) {
+      return Arrays.equals(values, s.values);
+    }
+    return asMap().equals(s.asMap());
   }
 
   @Override
   public int hashCode() {
     return hash;
+  }
+
+  @Override
+  public String toString() {
+    return values == null ? whole.toString() : asMap().toString();
+  }
+
+  /**
+   * What the samples of one family share: the attribute keys in the family's order, their order by
+   * key, the family's object identity, and what the Prometheus writer worked out for these keys.
+   */
+  static final class Layout {
+    final AttributeKey<String>[] keys;
+    /** Indexes into {@link #keys}, by key. */
+    final int[] keyOrder;
+    /** Null when the family's samples describe no single object. */
+    final ObjectIdentity identity;
+    /** The Prometheus writer's form of these keys; set by the writer at its first use. */
+    volatile Object labels;
+
+    @SuppressWarnings("unchecked")
+    Layout(List<String> keyNames, ObjectIdentity identity) {
+      this.keys = keyNames.stream().map(AttributeKey::stringKey).toArray(AttributeKey[]::new);
+      this.keyOrder = java.util.stream.IntStream.range(0, keyNames.size()).boxed()
+          .sorted((a, b) -> keyNames.get(a).compareTo(keyNames.get(b))).mapToInt(Integer::intValue).toArray();
+      this.identity = identity;
+    }
   }
 
   /** A MurmurHash3-style mix over every key and value, in key order. */
@@ -139,10 +247,5 @@ final class SampleAttributes implements Attributes {
       f ^= f >>> 16;
       return f;
     }
-  }
-
-  @Override
-  public String toString() {
-    return attributes.toString();
   }
 }

@@ -230,8 +230,7 @@ public final class StateMetrics implements AutoCloseable {
   private static final class Binding {
     final CompiledFamily family;
     final ObservableDoubleMeasurement measurement;
-    final AttributeKey<String>[] keys;
-    final ObjectIdentity identity;
+    final SampleAttributes.Layout layout;
     /** This binding's place among the bindings of its kind: its family's index. */
     final int rank;
     /** Series in this collection. */
@@ -239,13 +238,11 @@ public final class StateMetrics implements AutoCloseable {
     /** The most series any collection had. */
     int peak;
 
-    @SuppressWarnings("unchecked")
     Binding(CompiledFamily family, ObservableDoubleMeasurement measurement, ObjectIdentity identity) {
       this.family = family;
       this.measurement = measurement;
       this.rank = family.index();
-      this.identity = identity;
-      this.keys = family.attributeKeys().stream().map(AttributeKey::stringKey).toArray(AttributeKey[]::new);
+      this.layout = new SampleAttributes.Layout(family.attributeKeys(), identity);
     }
   }
 
@@ -291,7 +288,8 @@ public final class StateMetrics implements AutoCloseable {
       Binding b = bindings[sample.family().index()];
       SampleAttributes a = sample.attachment instanceof SampleAttributes ready ? ready : null;
       if (a == null) {
-        a = prepare(b, sample.values(), sample.extra());
+        // The sample's values never change: the attributes can be a view of them.
+        a = prepare(b, sample.values(), sample.extra(), true);
         sample.attachment = a;
       }
       record(b, a, sample.value());
@@ -303,7 +301,7 @@ public final class StateMetrics implements AutoCloseable {
         return;
       }
       Binding b = bindings[family.index()];
-      record(b, prepare(b, values, extra), value);
+      record(b, prepare(b, values, extra, false), value);
     }
 
     private void record(Binding b, SampleAttributes a, double value) {
@@ -318,7 +316,11 @@ public final class StateMetrics implements AutoCloseable {
       pending.recordAll();
     }
 
-    private SampleAttributes prepare(Binding b, String[] values, String[] extra) {
+    /** @param owned whether {@code values} stay as they are, so that the attributes may keep them */
+    private SampleAttributes prepare(Binding b, String[] values, String[] extra, boolean owned) {
+      if (extra == null && scope.attributes().isEmpty() && fits(values)) {
+        return SampleAttributes.of(b.layout, owned ? values : values.clone());
+      }
       truncated = 0;
       AttributesBuilder attrs = Attributes.builder();
       if (extra != null) {
@@ -326,13 +328,23 @@ public final class StateMetrics implements AutoCloseable {
           attrs.put(extra[i], bounded(extra[i + 1]));
         }
       }
+      AttributeKey<String>[] keys = b.layout.keys;
       for (int i = 0; i < values.length; i++) {
         if (values[i] != null) {
-          attrs.put(b.keys[i], bounded(values[i]));
+          attrs.put(keys[i], bounded(values[i]));
         }
       }
       attrs.putAll(scope.attributes());
-      return new SampleAttributes(attrs.build(), truncated, b.identity);
+      return SampleAttributes.wrapping(b.layout, attrs.build(), truncated);
+    }
+
+    private boolean fits(String[] values) {
+      for (String v : values) {
+        if (v != null && v.length() > maxAttributeLength) {
+          return false;
+        }
+      }
+      return true;
     }
 
     @Override
