@@ -222,7 +222,7 @@ public final class Projection {
         }
         return new CompactList(out);
       }
-      return v;
+      return v instanceof String s ? StringPool.canonical(s) : v;
     }
 
     private static Object compact(Object v) {
@@ -243,7 +243,7 @@ public final class Projection {
         }
         return new CompactList(out);
       }
-      return v;
+      return v instanceof String s ? StringPool.canonical(s) : v;
     }
 
     @Override

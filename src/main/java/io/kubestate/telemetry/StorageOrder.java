@@ -28,6 +28,16 @@ final class StorageOrder {
   private int[] orderScratch = new int[0];
   private final int[] counts = new int[RADIX];
 
+  /** Lets go of arrays sized for more than {@code keep} measurements, until the next sort needs them. */
+  void trim(int keep) {
+    if (keys.length > keep) {
+      keys = new int[0];
+      order = new int[0];
+      keysScratch = new int[0];
+      orderScratch = new int[0];
+    }
+  }
+
   /**
    * The capacity of a {@code ConcurrentHashMap} created with the default constructor once it has
    * held {@code entries} at the same time: it doubles from 16 whenever three quarters are taken,
