@@ -246,7 +246,10 @@ final class RunCommand implements Callable<Integer> {
     }, problems -> self.reload().failed());
     reloader.start(reloadPeriod);
     resources.push(reloader);
-    HealthServer health = HealthServer.start(telemetryHost, telemetryPort, () -> readiness(source));
+    FirstCollection first = FirstCollection.start(telemetry, () -> source.ready(this::ownKind),
+        () -> countObjects(source));
+    resources.push(first);
+    HealthServer health = HealthServer.start(telemetryHost, telemetryPort, () -> readiness(source, first));
     resources.push(health);
     logger.info(String.format("kube-state-otel %s: %d kind(s), %d families; metrics on http://%s:%d/metrics, "
             + "health on :%d/healthz and /readyz%s", Version.current(), compiled.kinds().size(),
@@ -331,20 +334,36 @@ final class RunCommand implements Callable<Integer> {
   }
 
   /**
-   * Ready once the kinds of the exporter's own config have synced: a kind only MetricsConfig
-   * resources name, perhaps one the exporter may not read, must not take the endpoint out of its
-   * Service for everyone.
+   * Ready once the kinds of the exporter's own config have synced and the first collection has
+   * built their series: a kind only MetricsConfig resources name, perhaps one the exporter may not
+   * read, must not take the endpoint out of its Service for everyone.
    */
-  private HealthServer.Readiness readiness(InformerSource source) {
+  private HealthServer.Readiness readiness(InformerSource source, FirstCollection first) {
     StringBuilder detail = new StringBuilder();
-    java.util.Set<WatchTarget> required = new java.util.HashSet<>();
-    own.kinds().forEach(k -> required.add(k.target()));
-    boolean ready = source.ready(required::contains);
+    boolean synced = source.ready(this::ownKind);
+    boolean ready = synced && first.done();
     for (Map.Entry<WatchTarget, KindState> e : source.states().entrySet()) {
       detail.append(e.getKey()).append(": ").append(e.getValue().name().toLowerCase(java.util.Locale.ROOT)
           .replace('_', ' ')).append('\n');
     }
+    if (synced && !ready) {
+      detail.append("building the series (first collection)\n");
+    }
     return new HealthServer.Readiness(ready, (ready ? "ready\n" : "not ready\n") + detail);
+  }
+
+  private boolean ownKind(WatchTarget target) {
+    return own.kinds().stream().anyMatch(k -> k.target().equals(target));
+  }
+
+  private long countObjects(InformerSource source) {
+    long n = 0;
+    for (var kind : own.kinds()) {
+      for (Object ignored : source.objects(kind.target())) {
+        n++;
+      }
+    }
+    return n;
   }
 
   private static String instanceId() {

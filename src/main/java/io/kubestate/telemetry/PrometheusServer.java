@@ -18,10 +18,16 @@ public final class PrometheusServer implements AutoCloseable {
   private static final Logger logger = Logger.getLogger(PrometheusServer.class.getName());
   private final HttpServer server;
   private final ExecutorService executor;
+  private final PrometheusReader reader;
 
-  private PrometheusServer(HttpServer server, ExecutorService executor) {
+  private PrometheusServer(HttpServer server, ExecutorService executor, PrometheusReader reader) {
     this.server = server;
     this.executor = executor;
+    this.reader = reader;
+  }
+
+  PrometheusReader reader() {
+    return reader;
   }
 
   public static PrometheusServer start(String host, int port, PrometheusReader reader) {
@@ -42,7 +48,7 @@ public final class PrometheusServer implements AutoCloseable {
       });
       server.setExecutor(executor);
       server.start();
-      return new PrometheusServer(server, executor);
+      return new PrometheusServer(server, executor, reader);
     } catch (IOException e) {
       throw new UncheckedIOException("cannot listen on " + host + ":" + port + " for the Prometheus endpoint", e);
     }

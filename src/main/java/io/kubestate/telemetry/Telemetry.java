@@ -151,6 +151,30 @@ public final class Telemetry implements AutoCloseable {
     return prometheus.isEmpty() ? -1 : prometheus.get(0).port();
   }
 
+  /**
+   * Collects once through the Prometheus endpoint's reader, as a scrape does, and writes the
+   * exposition nowhere: the series are built and the code that builds them is compiled before the
+   * first scrape comes. Returns the bytes a scrape would have had, or -1 without the endpoint.
+   */
+  public long collectOnce() throws java.io.IOException {
+    if (prometheus.isEmpty()) {
+      return -1;
+    }
+    long[] bytes = new long[1];
+    prometheus.get(0).reader().scrape(ExpositionFormat.TEXT, new java.io.OutputStream() {
+      @Override
+      public void write(int b) {
+        bytes[0]++;
+      }
+
+      @Override
+      public void write(byte[] b, int off, int len) {
+        bytes[0] += len;
+      }
+    });
+    return bytes[0];
+  }
+
   /** The address the Prometheus endpoint of {@link #prometheusPort()} listens on. */
   public String prometheusHost() {
     return prometheusHost;
