@@ -30,7 +30,7 @@ import java.util.logging.Logger;
  * {@code gateways=10000} {@code routes=20000}; {@code scrapes=7}; {@code heap=100000} objects for
  * the cache measurement; {@code mock=5000} objects for the API mock server (0 skips it; its CRUD
  * store costs time per request in proportion to what it holds, so creating many is slow);
- * {@code only=tekton,gateway,heap,mock}; {@code readers=ours,stock,otlp}.
+ * {@code only=tekton,gateway,series,heap,mock}; {@code readers=ours,stock,otlp}.
  */
 public final class ScaleBenchmark {
   private static final Logger quiet = Logger.getLogger("io.fabric8");
@@ -104,6 +104,15 @@ public final class ScaleBenchmark {
     sections.put("gateway", () -> {
       new ExpositionScenario(report, ScenarioData.gateway(intOption("gateways", "10000"), intOption("routes", "20000")),
           scrapes, stock, otlp).run();
+      gc();
+    });
+    sections.put("series", () -> {
+      for (String size : option("sizes", "10000,100000").split(",")) {
+        new SeriesHeapScenario(report).run(ScenarioData.tekton(Integer.parseInt(size.trim())));
+        gc();
+      }
+      new SeriesHeapScenario(report).run(ScenarioData.gateway(intOption("gateways", "10000"),
+          intOption("routes", "20000")));
       gc();
     });
     sections.put("heap", () -> {
