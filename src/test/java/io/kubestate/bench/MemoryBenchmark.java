@@ -36,10 +36,11 @@ import java.util.stream.Stream;
  * the whole heap first, taken after the scrapes; {@code rss_mb} (VmRSS after the scrapes) and
  * {@code rss_peak_mb} (VmHWM). The peaks of the heap, in the sync and in the first three scrapes:
  * {@code *_peak_heap_mb} is the most the heap held just after any collection in the phase, from the
- * GC log (the least a heap must hold at that moment; a young collection counts the old generation
- * whole, garbage included, so it errs high); {@code *_peak_heap_used_mb} is the most used heap seen,
- * garbage included (jstat every 100 ms, and the GC log before each collection), which a larger heap
- * lets grow further.
+ * GC log: what the heap had to hold then, but read only when a collection happens, and a large heap
+ * collects seldom, so it mostly errs low (a young collection does count the old generation whole,
+ * garbage included); {@code *_peak_heap_used_mb} is the most used heap seen, garbage included
+ * (jstat every 100 ms, and the GC log before each collection), which errs high, the more so the
+ * larger the heap. The 1.5 x live heap target is checked against both: met by both is met.
  *
  * <p>Options (whitespace separated): {@code objects=100000} (several: {@code 10000,100000});
  * {@code heap=pod} or a size; {@code limit=512} (MiB, the pod's memory limit); {@code cpus=1};
@@ -324,7 +325,7 @@ public final class MemoryBenchmark {
 
   private void targets(String p, int n, long live, long emptyLive) {
     if (live < 0) {
-      targets.add(String.format(Locale.ROOT, "%-48s not measured (%s)", p + ".live_heap_bytes_per_object",
+      targets.add(String.format(Locale.ROOT, "%-60s not measured (%s)", p + ".live_heap_bytes_per_object",
           figures.get(p + ".outcome")));
     } else {
       target(p + ".live_heap_bytes_per_object", live / (double) n, "<=", 2500);
@@ -332,15 +333,22 @@ public final class MemoryBenchmark {
       if (emptyLive > 0) {
         figure(p + ".live_heap_bytes_per_object_over_empty", (live - emptyLive) / n);
       }
-      long peak = Math.max(mb(figures.get(p + ".sync_peak_heap_mb")), mb(figures.get(p + ".scrape_peak_heap_mb")));
-      if (peak > 0) {
-        double ratio = (peak << 20) / (double) live;
-        figure(p + ".peak_heap_to_live_ratio", String.format(Locale.ROOT, "%.2f", ratio));
-        target(p + ".peak_heap_to_live_ratio (sync and 3 scrapes)", ratio, "<=", 1.5);
-      }
+      // The two peaks bracket the need: met by both is met, by neither is not, by one is unsettled.
+      peakRatio(p, "peak_heap_to_live_ratio", "_peak_heap_mb", live, "after GC, low");
+      peakRatio(p, "peak_heap_used_to_live_ratio", "_peak_heap_used_mb", live, "garbage in, high");
     }
     long limit = Long.parseLong(option("limit", "512"));
     target(p + ".rss_peak_mb (pod limit)", mb(figures.get(p + ".rss_peak_mb")), "<", limit);
+  }
+
+  /** A peak of the sync and the first three scrapes against the live heap, held to 1.5. */
+  private void peakRatio(String p, String name, String suffix, long live, String note) {
+    long peak = Math.max(mb(figures.get(p + ".sync" + suffix)), mb(figures.get(p + ".scrape" + suffix)));
+    if (peak > 0) {
+      double ratio = (peak << 20) / (double) live;
+      figure(p + "." + name, String.format(Locale.ROOT, "%.2f", ratio));
+      target(p + "." + name + " (" + note + ")", ratio, "<=", 1.5);
+    }
   }
 
   private static long mb(String figure) {
@@ -353,7 +361,7 @@ public final class MemoryBenchmark {
 
   private void target(String key, double value, String sign, double limit) {
     boolean met = sign.equals("<") ? value < limit : value <= limit;
-    targets.add(String.format(Locale.ROOT, "%-48s %9.2f %-2s %-6s %s", key, value, sign, limit,
+    targets.add(String.format(Locale.ROOT, "%-60s %9.2f %-2s %-6s %s", key, value, sign, limit,
         met ? "met" : "NOT met"));
   }
 
