@@ -68,9 +68,9 @@ public final class KindMetrics {
    * the same order, but a family whose evaluation of an object did not read the clock is not
    * evaluated again while that object is the same map: what it produced is replayed from
    * {@code memo}. Sources replace an object's map when the object changes (the informer cache
-   * converts every event into a new map), so identity stands for "unchanged". Samples reach the
-   * sink as {@link Sample}s that keep the sink's {@link Sample#attachment} for as long as the
-   * sample is the same.
+   * converts every event into a new map), so identity stands for "unchanged". A sample the
+   * families produce reaches {@link MemoSink#record}, which returns what the memo keeps of it (the
+   * sink's own form of a sample); a replayed sample reaches {@link MemoSink#replay} as that.
    */
   public void collect(Iterable<? extends Map<String, Object>> objects, Instant now, Memo memo, MemoSink sink) {
     synchronized (memo) {
@@ -95,46 +95,89 @@ public final class KindMetrics {
 
   /** Receives the samples of a memoized collection; problems and folded samples arrive as for a {@link SampleSink}. */
   public interface MemoSink extends SampleSink {
-    void sample(Sample sample);
+    /**
+     * A sample a family produced now, its arrays the sink's to keep. Returns the sample the memo
+     * keeps in its place, to come back through {@link #replay} while the object is unchanged: the
+     * sink's own subclass of {@link Sample}, which may be {@code same} with the new value.
+     *
+     * @param same what the same family produced at the same place for this object at its last
+     *     evaluation, when it had the same attributes; else null
+     */
+    Sample record(CompiledFamily family, String[] values, String[] extra, double value, Sample same);
+
+    /** A sample {@link #record} returned, for an object that has not changed. */
+    void replay(Sample kept);
   }
 
-  /** One sample with its attribute values as they were produced (copied, so never reused by the producer). */
-  public static final class Sample extends Entry {
+  /**
+   * One sample with its attribute values as they were produced (copied, so never reused by the
+   * producer). Kept per object for as long as the object is unchanged: a sink makes its own kind,
+   * so that what it needs at every collection is in the same object.
+   */
+  public static class Sample extends Entry {
     private final String[] values;
-    private final String[] extra;
-    private final double value;
-    /** The sink's own prepared form of this sample's attributes; kept while the sample stays the same. */
-    public Object attachment;
-    /** Where this sample is counted when its family aggregates: found once, not hashed at every collection. */
-    private Accumulator.Cell cell;
+    private double value;
 
-    Sample(CompiledFamily family, String[] values, String[] extra, double value) {
+    protected Sample(CompiledFamily family, String[] values, double value) {
       super(family);
       this.values = values;
-      this.extra = extra;
       this.value = value;
     }
 
-    public CompiledFamily family() {
+    /** A sample of no sink's own kind. */
+    public static Sample of(CompiledFamily family, String[] values, String[] extra, double value) {
+      return extra == null ? new Sample(family, values, value) : new WithExtra(family, values, extra, value);
+    }
+
+    public final CompiledFamily family() {
       return family;
     }
 
     /** Follows {@link CompiledFamily#attributeKeys()}; null entries are absent attributes. */
-    public String[] values() {
+    public final String[] values() {
       return values;
     }
 
     /** Key, value, key, value...; null when there are none. */
     public String[] extra() {
-      return extra;
+      return null;
     }
 
-    public double value() {
+    public final double value() {
       return value;
     }
 
-    boolean sameAttributes(Sample other) {
-      return other.family == family && Arrays.equals(other.values, values) && Arrays.equals(other.extra, extra);
+    /** For a sink that keeps this sample for a new evaluation with the same attributes (see {@link MemoSink#record}). */
+    protected final void value(double value) {
+      this.value = value;
+    }
+
+    final boolean sameAttributes(CompiledFamily family, String[] values, String[] extra) {
+      return family == this.family && Arrays.equals(values, this.values) && Arrays.equals(extra, extra());
+    }
+  }
+
+  private static final class WithExtra extends Sample {
+    private final String[] extra;
+
+    WithExtra(CompiledFamily family, String[] values, String[] extra, double value) {
+      super(family, values, value);
+      this.extra = extra;
+    }
+
+    @Override
+    public String[] extra() {
+      return extra;
+    }
+  }
+
+  /** A sample of an aggregated family: counted or summed, never seen by the sink as such. */
+  private static final class Counted extends Sample {
+    /** Where this sample is counted: found once, not hashed at every collection. */
+    private Accumulator.Cell cell;
+
+    Counted(CompiledFamily family, String[] values, double value) {
+      super(family, values, value);
     }
   }
 
@@ -380,20 +423,25 @@ public final class KindMetrics {
 
     @Override
     public void sample(CompiledFamily family, String[] attributeValues, String[] extra, double value) {
-      Sample s = new Sample(family, attributeValues.clone(), extra == null ? null : extra.clone(), value);
-      int at = entries.size();
-      if (earlier != null && at < earlier.length && earlier[at] instanceof Sample old && old.sameAttributes(s)) {
-        s.attachment = old.attachment;
+      String[] values = attributeValues.clone();
+      if (family.aggregate() != null) {
+        Counted c = new Counted(family, values, value);
+        entries.add(c);
+        deliver(c);
+        return;
       }
-      entries.add(s);
-      deliver(s);
+      String[] x = extra == null ? null : extra.clone();
+      int at = entries.size();
+      Sample same = earlier != null && at < earlier.length && earlier[at] instanceof Sample old
+          && !(old instanceof Counted) && old.sameAttributes(family, values, x) ? old : null;
+      entries.add(sink.record(family, values, x, value, same));
     }
 
     void deliver(Sample s) {
-      if (s.family.aggregate() == null) {
-        sink.sample(s);
+      if (s instanceof Counted c) {
+        (c.cell != null ? c.cell.owner : accumulators.get(c.family)).add(c);
       } else {
-        (s.cell != null ? s.cell.owner : accumulators.get(s.family)).add(s);
+        sink.replay(s);
       }
     }
 
@@ -427,13 +475,13 @@ public final class KindMetrics {
       cell(attributeValues).add(round, function == Aggregation.Function.COUNT ? 1 : value);
     }
 
-    void add(Sample s) {
+    void add(Counted s) {
       Cell c = s.cell;
       if (c == null || c.owner != this || c.dropped) {
-        c = cell(s.values);
+        c = cell(s.values());
         s.cell = c;
       }
-      c.add(round, function == Aggregation.Function.COUNT ? 1 : s.value);
+      c.add(round, function == Aggregation.Function.COUNT ? 1 : s.value());
     }
 
     private Cell cell(String[] attributeValues) {

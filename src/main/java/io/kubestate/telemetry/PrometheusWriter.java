@@ -244,7 +244,7 @@ final class PrometheusWriter {
     int[] order = labels.order;
     byte[][] named = labels.bare;
     boolean first = true;
-    boolean plain = sample.plain;
+    boolean plain = sample.plain();
     for (int i = 0; i < order.length; i++) {
       String v = values[order[i]];
       if (v == null) {

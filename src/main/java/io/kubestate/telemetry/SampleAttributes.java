@@ -1,5 +1,7 @@
 package io.kubestate.telemetry;
 
+import io.kubestate.expr.CompiledFamily;
+import io.kubestate.expr.KindMetrics;
 import io.opentelemetry.api.common.AttributeKey;
 import io.opentelemetry.api.common.Attributes;
 import io.opentelemetry.api.common.AttributesBuilder;
@@ -11,24 +13,27 @@ import java.util.function.BiConsumer;
 import java.util.function.UnaryOperator;
 
 /**
- * The attributes of one state sample, built once while the sample stays the same and handed to
- * the SDK as the same instance at every collection, which its storage keeps as the series key.
+ * One state sample as the memo keeps it, and its attributes: built when a family produces it, kept
+ * while its object stays the same (taking the new value when a new evaluation gives the same
+ * attributes), and handed to the SDK as the same instance at every collection, which its storage
+ * keeps as the series key. One object, because one per series is most of what a series costs.
  *
- * <p>One such object per series is most of what a series costs, so in the common case (no
- * attributes beyond the family's own, none cut to the length limit) it holds no copy of anything:
- * the values are the sample's own array, in the family's key order, and the keys, their order and
- * how the Prometheus writer labels them are the family's {@link Layout}. Other samples (a config
- * scoped to a namespace, kube-state-metrics labels, a value cut short) wrap attributes built the
- * usual way. Either way the attributes iterate in key order, as the SDK's own do.
+ * <p>In the common case (no attributes beyond the family's own, none cut to the length limit) it
+ * holds no copy of anything: the attribute values are the sample's own array, in the family's key
+ * order, and the keys, their order and how the Prometheus writer labels them are the family's
+ * {@link Layout}. Other samples (a config scoped to a namespace, kube-state-metrics labels, a value
+ * cut short) wrap attributes built the usual way. Either way the attributes iterate in key order,
+ * as the SDK's own do.
  */
-final class SampleAttributes implements Attributes {
+final class SampleAttributes extends KindMetrics.Sample implements Attributes {
   /** Stands for "describes no single object" once that has been found out. */
   private static final Object NO_OBJECT = new Object();
 
   private final Layout layout;
-  /** In the layout's key order, null for an absent attribute; null when {@link #whole} holds them. */
-  private final String[] values;
+  /** Null when the attributes are a view of the sample's values. */
   private final Attributes whole;
+  /** Kept for comparing with a new evaluation; null when there are none. */
+  private final String[] extra;
   /**
    * Kept here: the SDK hashes these attributes at every collection. Mixed from the keys and values
    * rather than taken as the SDK's attributes take it, which adds the strings' hashes linearly:
@@ -37,22 +42,64 @@ final class SampleAttributes implements Attributes {
    * storage compares attributes element by element.
    */
   private final int hash;
-  private final short size;
-  /** Values cut to the attribute length limit to build these attributes, counted at every collection. */
-  final short truncated;
-  /** Every value is ASCII with nothing to escape in a Prometheus label: the writer copies them as they are. */
-  final boolean plain;
+  /**
+   * The number of attributes (16 bits), the values cut to the attribute length limit (15 bits) and
+   * whether every value is plain (the sign bit): one field, which keeps the object at 56 bytes.
+   */
+  private final int counts;
   /** An {@link ObjectIdentity.ObjectPoint} or {@link #NO_OBJECT}; null until an export asks. */
   private Object objectPoint;
 
-  private SampleAttributes(Layout layout, String[] values, Attributes whole, int size, int truncated) {
+  private SampleAttributes(CompiledFamily family, String[] values, String[] extra, double value, Layout layout,
+      Attributes whole, int truncated) {
+    super(family, values, value);
     this.layout = layout;
-    this.values = values;
     this.whole = whole;
-    this.size = (short) size;
-    this.truncated = (short) Math.min(truncated, Short.MAX_VALUE);
-    this.plain = values != null && plain(values);
+    this.extra = extra;
+    int size = whole != null ? whole.size() : present(values);
+    boolean plain = whole == null && plain(values);
+    this.counts = Math.min(size, 0xffff) | Math.min(truncated, 0x7fff) << 16 | (plain ? 1 << 31 : 0);
     this.hash = ContentHash.of(this);
+  }
+
+  /** A view of {@code values}, which must not change afterwards. */
+  static SampleAttributes of(CompiledFamily family, String[] values, double value, Layout layout) {
+    return new SampleAttributes(family, values, null, value, layout, null, 0);
+  }
+
+  /** The sample of {@code values} and {@code extra}, with attributes built the usual way. */
+  static SampleAttributes wrapping(CompiledFamily family, String[] values, String[] extra, double value,
+      Layout layout, Attributes attributes, int truncated) {
+    return new SampleAttributes(family, values, extra, value, layout, attributes, truncated);
+  }
+
+  /** This sample with the value of a new evaluation that gave the same attributes. */
+  SampleAttributes revalue(double value) {
+    value(value);
+    return this;
+  }
+
+  @Override
+  public String[] extra() {
+    return extra;
+  }
+
+  /** Values cut to the attribute length limit to build these attributes, counted at every collection. */
+  int truncated() {
+    return (counts >>> 16) & 0x7fff;
+  }
+
+  /** Every value is ASCII with nothing to escape in a Prometheus label: the writer copies them as they are. */
+  boolean plain() {
+    return counts < 0;
+  }
+
+  private static int present(String[] values) {
+    int n = 0;
+    for (String v : values) {
+      n += v == null ? 0 : 1;
+    }
+    return n;
   }
 
   private static boolean plain(String[] values) {
@@ -64,22 +111,9 @@ final class SampleAttributes implements Attributes {
     return true;
   }
 
-  /** Over {@code values} itself, which must not change afterwards. */
-  static SampleAttributes of(Layout layout, String[] values) {
-    int size = 0;
-    for (String v : values) {
-      size += v == null ? 0 : 1;
-    }
-    return new SampleAttributes(layout, values, null, size, 0);
-  }
-
-  static SampleAttributes wrapping(Layout layout, Attributes attributes, int truncated) {
-    return new SampleAttributes(layout, null, attributes, attributes.size(), truncated);
-  }
-
-  /** The family's layout, and the values in its order; null when these attributes are of another shape. */
+  /** The values in the order of the family's layout; null when these attributes are of another shape. */
   String[] layoutValues() {
-    return values;
+    return whole == null ? values() : null;
   }
 
   Layout layout() {
@@ -107,9 +141,10 @@ final class SampleAttributes implements Attributes {
   @Override
   @SuppressWarnings("unchecked")
   public <T> T get(AttributeKey<T> key) {
-    if (values == null) {
+    if (whole != null) {
       return whole.get(key);
     }
+    String[] values = values();
     AttributeKey<String>[] keys = layout.keys;
     for (int i = 0; i < keys.length; i++) {
       if (keys[i].equals(key)) {
@@ -121,10 +156,11 @@ final class SampleAttributes implements Attributes {
 
   @Override
   public void forEach(BiConsumer<? super AttributeKey<?>, ? super Object> consumer) {
-    if (values == null) {
+    if (whole != null) {
       whole.forEach(consumer);
       return;
     }
+    String[] values = values();
     AttributeKey<String>[] keys = layout.keys;
     for (int i : layout.keyOrder) {
       String v = values[i];
@@ -136,17 +172,17 @@ final class SampleAttributes implements Attributes {
 
   @Override
   public int size() {
-    return size;
+    return counts & 0xffff;
   }
 
   @Override
   public boolean isEmpty() {
-    return size == 0;
+    return size() == 0;
   }
 
   @Override
   public Map<AttributeKey<?>, Object> asMap() {
-    if (values == null) {
+    if (whole != null) {
       return whole.asMap();
     }
     Map<AttributeKey<?>, Object> out = new LinkedHashMap<>();
@@ -156,7 +192,7 @@ final class SampleAttributes implements Attributes {
 
   @Override
   public AttributesBuilder toBuilder() {
-    if (values == null) {
+    if (whole != null) {
       return whole.toBuilder();
     }
     AttributesBuilder b = Attributes.builder();
@@ -170,11 +206,11 @@ final class SampleAttributes implements Attributes {
     if (o == this) {
       return true;
     }
-    if (!(o instanceof SampleAttributes s) || s.hash != hash || s.size != size) {
+    if (!(o instanceof SampleAttributes s) || s.hash != hash || s.size() != size()) {
       return false;
     }
-    if (values != null && s.values != null && s.layout.keys == layout.keys) {
-      return Arrays.equals(values, s.values);
+    if (whole == null && s.whole == null && s.layout.keys == layout.keys) {
+      return Arrays.equals(values(), s.values());
     }
     return asMap().equals(s.asMap());
   }
@@ -186,7 +222,7 @@ final class SampleAttributes implements Attributes {
 
   @Override
   public String toString() {
-    return values == null ? whole.toString() : asMap().toString();
+    return whole != null ? whole.toString() : asMap().toString();
   }
 
   /**

@@ -298,18 +298,23 @@ public final class StateMetrics implements AutoCloseable {
     }
 
     @Override
-    public void sample(KindMetrics.Sample sample) {
-      if (!admit()) {
-        return;
+    public KindMetrics.Sample record(CompiledFamily family, String[] values, String[] extra, double value,
+        KindMetrics.Sample same) {
+      Binding b = bindings[family.index()];
+      // The values never change: the attributes can be a view of them.
+      SampleAttributes a = same instanceof SampleAttributes kept ? kept.revalue(value)
+          : prepare(b, values, extra, value, true);
+      if (admit()) {
+        record(b, a, value);
       }
-      Binding b = bindings[sample.family().index()];
-      SampleAttributes a = sample.attachment instanceof SampleAttributes ready ? ready : null;
-      if (a == null) {
-        // The sample's values never change: the attributes can be a view of them.
-        a = prepare(b, sample.values(), sample.extra(), true);
-        sample.attachment = a;
+      return a;
+    }
+
+    @Override
+    public void replay(KindMetrics.Sample kept) {
+      if (admit()) {
+        record(bindings[kept.family().index()], (SampleAttributes) kept, kept.value());
       }
-      record(b, a, sample.value());
     }
 
     @Override
@@ -318,11 +323,11 @@ public final class StateMetrics implements AutoCloseable {
         return;
       }
       Binding b = bindings[family.index()];
-      record(b, prepare(b, values, extra, false), value);
+      record(b, prepare(b, values, extra, value, false), value);
     }
 
     private void record(Binding b, SampleAttributes a, double value) {
-      for (int i = 0; i < a.truncated; i++) {
+      for (int i = 0, n = a.truncated(); i < n; i++) {
         stats.truncated(b.family.name());
       }
       b.count++;
@@ -334,9 +339,9 @@ public final class StateMetrics implements AutoCloseable {
     }
 
     /** @param owned whether {@code values} stay as they are, so that the attributes may keep them */
-    private SampleAttributes prepare(Binding b, String[] values, String[] extra, boolean owned) {
+    private SampleAttributes prepare(Binding b, String[] values, String[] extra, double value, boolean owned) {
       if (extra == null && scope.attributes().isEmpty() && fits(values)) {
-        return SampleAttributes.of(b.layout, owned ? values : values.clone());
+        return SampleAttributes.of(b.family, owned ? values : values.clone(), value, b.layout);
       }
       truncated = 0;
       AttributesBuilder attrs = Attributes.builder();
@@ -352,7 +357,8 @@ public final class StateMetrics implements AutoCloseable {
         }
       }
       attrs.putAll(scope.attributes());
-      return SampleAttributes.wrapping(b.layout, attrs.build(), truncated);
+      return SampleAttributes.wrapping(b.family, owned ? values : values.clone(),
+          extra == null || owned ? extra : extra.clone(), value, b.layout, attrs.build(), truncated);
     }
 
     private boolean fits(String[] values) {

@@ -17,8 +17,8 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * A memoized collection replays an unchanged object's samples (the same {@link KindMetrics.Sample},
- * with the sink's attachment) wherever the source now lists it, evaluates new and changed objects,
+ * A memoized collection replays an unchanged object's samples (the same {@link KindMetrics.Sample}
+ * the sink made of it) wherever the source now lists it, evaluates new and changed objects,
  * and forgets deleted ones.
  */
 class MemoReplayTest {
@@ -61,8 +61,8 @@ class MemoReplayTest {
   }
 
   /**
-   * Collects; returns per object (by instance) the samples it got. The sink marks every sample
-   * with an attachment, as the real sink does; a replayed sample arrives with it.
+   * Collects; returns per object (by instance) the samples it got. The sink keeps a sample of its
+   * own for each one recorded, as the real sink does; a replayed sample is that one.
    */
   private Map<Map<String, Object>, List<KindMetrics.Sample>> collect(List<Map<String, Object>> objects) {
     Recording sink = new Recording();
@@ -77,7 +77,7 @@ class MemoReplayTest {
     return out;
   }
 
-  /** Samples that arrived without an attachment at the last collection: evaluated, not replayed. */
+  /** Samples recorded at the last collection: evaluated, not replayed. */
   private Set<KindMetrics.Sample> fresh;
 
   @SuppressWarnings("unchecked")
@@ -165,12 +165,17 @@ class MemoReplayTest {
     final Set<KindMetrics.Sample> fresh = Collections.newSetFromMap(new IdentityHashMap<>());
 
     @Override
-    public void sample(KindMetrics.Sample sample) {
-      samples.add(sample);
-      if (sample.attachment == null) {
-        fresh.add(sample);
-        sample.attachment = "rendered";
-      }
+    public KindMetrics.Sample record(CompiledFamily family, String[] values, String[] extra, double value,
+        KindMetrics.Sample same) {
+      KindMetrics.Sample kept = KindMetrics.Sample.of(family, values, extra, value);
+      samples.add(kept);
+      fresh.add(kept);
+      return kept;
+    }
+
+    @Override
+    public void replay(KindMetrics.Sample kept) {
+      samples.add(kept);
     }
 
     @Override
