@@ -2,8 +2,6 @@ package io.kubestate.deploy;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import io.fabric8.kubernetes.api.Pluralize;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.Container;
@@ -61,12 +59,10 @@ import picocli.CommandLine.ParseResult;
 /**
  * Builds every install under deploy/ with {@code kubectl kustomize}, as {@code kubectl apply -k}
  * would, and checks the objects against the program: its flags and their defaults, the presets
- * and the kinds they watch; and the alerting rules as the Prometheus Operator takes them.
+ * and the kinds they watch.
  */
 class KustomizeTest {
   private static final Path DEPLOY = Path.of("deploy");
-  private static final Path ALERTS = DEPLOY.resolve("alerts");
-  private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
   private static final Set<String> READ_VERBS = Set.of("get", "list", "watch");
   /** The exporter writes a MetricsConfig's status with a patch of its status subresource. */
   private static final Set<String> STATUS_VERBS = Set.of("get", "update", "patch");
@@ -238,46 +234,6 @@ class KustomizeTest {
     assertThat(podEndpoints).isNotEmpty().allSatisfy(endpoint -> {
       assertThat(endpoint).containsEntry("honorLabels", true).containsEntry("path", "/metrics");
       assertThat(containerPort(container(pod), (String) endpoint.get("port"))).isEqualTo(metricsPort);
-    });
-  }
-
-  /** deploy/alerts: each rules file as the spec of a PrometheusRule, as the Operator loads it. */
-  @Test
-  void alertsBuildAsPrometheusRulesHoldingTheRulesFiles() throws IOException {
-    Path kubectl = ExternalTools.require("kubectl", "kubernetes-client");
-    ExternalTools.Result r = ExternalTools.run(List.of(kubectl.toString(), "kustomize", ALERTS.toString()), null,
-        Duration.ofSeconds(60));
-    assertThat(r.exitCode()).as("kubectl kustomize %s: %s", ALERTS, r.stderr()).isZero();
-    List<HasMetadata> objects = parse(r.stdout());
-    Map<String, Object> specs = new TreeMap<>();
-    for (HasMetadata o : objects) {
-      assertThat(o).isInstanceOf(GenericKubernetesResource.class);
-      GenericKubernetesResource rule = (GenericKubernetesResource) o;
-      assertThat(rule.getKind()).isEqualTo("PrometheusRule");
-      monitorIsPickedUpByKubePrometheusStack(rule);
-      specs.put(rule.getMetadata().getName(), rule.get("spec"));
-    }
-    Map<String, Object> files = new TreeMap<>();
-    try (Stream<Path> rules = Files.list(ALERTS.resolve("rules"))) {
-      for (Path file : rules.sorted().toList()) {
-        String family = file.getFileName().toString().replace(".yaml", "");
-        files.put(family.equals("kube-state-otel") ? family : "kube-state-otel-" + family,
-            YAML.readValue(file.toFile(), Map.class));
-      }
-    }
-    assertThat(specs).as("the PrometheusRules' specs, by name").isEqualTo(files);
-
-    // The overlay for the Operator ships them, labelled like its ServiceMonitor.
-    List<HasMetadata> overlay = BUILDS.get("overlays/prometheus-operator");
-    GenericKubernetesResource monitor = of(overlay, GenericKubernetesResource.class).stream()
-        .filter(o -> o.getKind().equals("ServiceMonitor")).findFirst().orElseThrow();
-    List<GenericKubernetesResource> shipped = of(overlay, GenericKubernetesResource.class).stream()
-        .filter(o -> o.getKind().equals("PrometheusRule")).toList();
-    assertThat(shipped).extracting(o -> o.getMetadata().getName())
-        .containsExactlyInAnyOrderElementsOf(specs.keySet());
-    assertThat(shipped).allSatisfy(o -> {
-      assertThat(o.getMetadata().getNamespace()).isEqualTo(monitor.getMetadata().getNamespace());
-      assertThat(o.getMetadata().getLabels()).containsEntry("release", monitor.getMetadata().getLabels().get("release"));
     });
   }
 
