@@ -127,6 +127,7 @@ final class TenantConfigs implements ConfigResources.Listener, AutoCloseable {
   public void deleted(ConfigResource resource) {
     executor.execute(() -> {
       resources.remove(resource.key());
+      stats.forgetStatus(owner(resource.key()));
       evaluations.remove(resource.key());
       outcomes.remove(resource.key());
       written.remove(resource.key());
@@ -252,6 +253,7 @@ final class TenantConfigs implements ConfigResources.Listener, AutoCloseable {
             + run.limit().limit() + " per MetricsConfig: the excess is not exported (counted in"
             + " kube_state_otel_metricsconfig_series_dropped_total)", outcome.problems(), outcome.families());
       }
+      stats.status(owner(r.key()), new CollectionStats.OwnerStatus(outcome.ready(), outcome.reason()));
       Map<String, Object> status = outcome.toMap(r, clock.instant());
       // Written once per change: should the API return it altered, writing it again would not end.
       if (!StatusComparison.same(status, r.status()) && !StatusComparison.same(status, written.get(r.key()))

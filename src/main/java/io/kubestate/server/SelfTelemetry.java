@@ -3,6 +3,7 @@ package io.kubestate.server;
 import io.kubestate.expr.WatchTarget;
 import io.kubestate.source.ApiRequests;
 import io.kubestate.source.InformerSource;
+import io.kubestate.source.KindState;
 import io.kubestate.source.WatchStatus;
 import io.kubestate.telemetry.CollectionStats;
 import io.opentelemetry.api.common.AttributeKey;
@@ -15,8 +16,9 @@ import java.util.function.Supplier;
 
 /**
  * The exporter's own metrics, in their own instrumentation scope, exported alongside the state
- * metrics: whether each watched kind is up, objects and informer events per kind, API requests,
- * collection time, series and problems per family, and the state of config reloads.
+ * metrics: whether each watched kind is up and served, objects and informer events per kind, API
+ * requests, collection time, series and problems per family, the state of config reloads and of
+ * MetricsConfig resources.
  */
 public final class SelfTelemetry {
   /** The instrumentation scope of the self metrics. */
@@ -69,6 +71,21 @@ public final class SelfTelemetry {
             }
           }
         });
+    // Tells a kind whose CustomResourceDefinition is not installed (resource_up 0, and normal for a
+    // preset naming an optional project) from one that cannot be watched (resource_up 0, a problem).
+    meter.gaugeBuilder("kube_state_otel.resource.served").ofLongs()
+        .setDescription("1 when the API serves one of a kind's versions, 0 when it serves none (its"
+            + " CustomResourceDefinition is not installed); absent while the API cannot be asked.")
+        .buildWithCallback(m -> {
+          InformerSource s = self.source.get().get();
+          if (s != null) {
+            s.states().forEach((t, state) -> {
+              if (state != KindState.WAITING) {
+                m.record(state == KindState.NOT_SERVED ? 0 : 1, Attributes.of(GROUP, t.group(), KIND, t.kind()));
+              }
+            });
+          }
+        });
     meter.upDownCounterBuilder("kube_state_otel.objects").setUnit("{object}")
         .setDescription("Objects in the cache, per watched kind.")
         .buildWithCallback(m -> {
@@ -119,6 +136,12 @@ public final class SelfTelemetry {
             + " resource, counted at every collection.")
         .buildWithCallback(m -> self.stats.get().limited().forEach((o, n) -> m.record(n,
             Attributes.of(NAMESPACE, o.namespace(), AttributeKey.stringKey("name"), o.name()))));
+    meter.gaugeBuilder("kube_state_otel.metricsconfig.ready").ofLongs()
+        .setDescription("1 when a MetricsConfig resource is measured in full, 0 when it is refused or its series"
+            + " are cut at the limit; the reason is its Ready condition's.")
+        .buildWithCallback(m -> self.stats.get().ownerStatuses().forEach((o, status) -> m.record(
+            status.ready() ? 1 : 0, Attributes.of(NAMESPACE, o.namespace(), AttributeKey.stringKey("name"), o.name(),
+                AttributeKey.stringKey("reason"), status.reason()))));
     meter.gaugeBuilder("kube_state_otel.config.last_reload_successful").ofLongs()
         .setDescription("1 when the last config load or reload was applied; 0 when it was rejected.")
         .buildWithCallback(m -> m.record(self.reload.successful ? 1 : 0));

@@ -8,7 +8,8 @@ import java.util.function.BiConsumer;
 
 /**
  * What collections of the state metrics did, for self-telemetry: samples skipped and why, series
- * folded into the overflow series, attribute values truncated, series per family, and time spent.
+ * folded into the overflow series, attribute values truncated, series per family, and time spent;
+ * and, per config resource, its series and the status it was given.
  * Counts are per collection: with two readers (Prometheus and OTLP) each collection counts.
  */
 public final class CollectionStats {
@@ -16,6 +17,9 @@ public final class CollectionStats {
   private static final ThreadLocal<String> READER = new ThreadLocal<>();
 
   public record ErrorKey(String family, String reason) {}
+
+  /** Whether a config resource is measured in full, and the reason its status gives. */
+  public record OwnerStatus(boolean ready, String reason) {}
 
   /** A config resource, by namespace and name. */
   public record Owner(String namespace, String name) {
@@ -29,6 +33,7 @@ public final class CollectionStats {
   private final Map<String, Integer> series = new ConcurrentHashMap<>();
   private final Map<Owner, LongAdder> limited = new ConcurrentHashMap<>();
   private final Map<Owner, Integer> ownerSeries = new ConcurrentHashMap<>();
+  private final Map<Owner, OwnerStatus> ownerStatuses = new ConcurrentHashMap<>();
   private volatile BiConsumer<String, Double> durations = (kind, seconds) -> {};
 
   /** Runs a collection on behalf of a named reader, so that its time is attributed to it. */
@@ -74,10 +79,27 @@ public final class CollectionStats {
     ownerSeries.put(owner, produced);
   }
 
-  /** Forgets a config resource that is gone. */
+  /** Forgets what a config resource's collections did, when it stops being measured. */
   public void forget(Owner owner) {
     limited.remove(owner);
     ownerSeries.remove(owner);
+  }
+
+  /** The status a config resource was last given. */
+  public void status(Owner owner, OwnerStatus status) {
+    ownerStatuses.put(owner, status);
+  }
+
+  /** Forgets the status of a config resource that is gone. */
+  public void forgetStatus(Owner owner) {
+    ownerStatuses.remove(owner);
+  }
+
+  /** The status each config resource was last given. */
+  public Map<Owner, OwnerStatus> ownerStatuses() {
+    Map<Owner, OwnerStatus> out = new TreeMap<>(Owner.ORDER);
+    out.putAll(ownerStatuses);
+    return out;
   }
 
   /** Series each config resource produced at its last collections, exported or not. */

@@ -222,6 +222,10 @@ class MetricsConfigLifecycleTest {
     assertThat(Scrape.samples(text, "kube_state_otel_metricsconfig_series"))
         .contains("kube_state_otel_metricsconfig_series{name=\"many\",namespace=\"team-c\"} 6")
         .contains("kube_state_otel_metricsconfig_series{name=\"ci\",namespace=\"team-a\"} 1");
+    assertThat(Scrape.samples(text, "kube_state_otel_metricsconfig_ready"))
+        .contains("kube_state_otel_metricsconfig_ready{name=\"many\",namespace=\"team-c\",reason=\"SeriesLimitExceeded\"} 0")
+        .contains("kube_state_otel_metricsconfig_ready{name=\"wide\",namespace=\"team-c\",reason=\"LimitExceeded\"} 0")
+        .contains("kube_state_otel_metricsconfig_ready{name=\"ci\",namespace=\"team-a\",reason=\"Accepted\"} 1");
 
     assertThat(statusWrites("team-a", "ci")).as("one status per generation, though each write comes back as an"
         + " event").isEqualTo(2);
@@ -232,6 +236,8 @@ class MetricsConfigLifecycleTest {
         assertThat(Scrape.samples(Scrape.text(metrics), "team_pipelinerun_service_account")).singleElement().asString()
             .contains("k8s_namespace_name=\"team-b\""));
 
+    assertThat(Scrape.samples(Scrape.text(metrics), "kube_state_otel_metricsconfig_ready"))
+        .noneMatch(m -> m.contains("name=\"ci\",namespace=\"team-a\""));
     assertThat(clusterWideLists()).as("pipelinerun lists across the whole life cycle").isEqualTo(1);
     assertThat(namespaceLists("team-a")).as("team-a read again for the fields its config reads").isEqualTo(2);
     assertThat(Scrape.samples(Scrape.text(metrics), "tekton_pipelinerun_info")).hasSize(5);

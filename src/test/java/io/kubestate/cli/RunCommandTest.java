@@ -81,7 +81,8 @@ class RunCommandTest {
     await().atMost(Duration.ofSeconds(15)).ignoreExceptions().untilAsserted(() -> assertThat(Scrape.get(health + "/readyz", "*/*"))
         .contains("tekton.dev/v1 PipelineRun: not served"));
     await().atMost(Duration.ofSeconds(15)).untilAsserted(() -> assertThat(Scrape.text(metrics))
-        .contains("kube_state_otel_resource_up{group=\"tekton.dev\",kind=\"PipelineRun\",namespace=\"\",version=\"v1\"} 0"));
+        .contains("kube_state_otel_resource_up{group=\"tekton.dev\",kind=\"PipelineRun\",namespace=\"\",version=\"v1\"} 0")
+        .contains("kube_state_otel_resource_served{group=\"tekton.dev\",kind=\"PipelineRun\"} 0"));
 
     Crds.installTekton(client);
     await().atMost(Duration.ofSeconds(30)).ignoreExceptions().untilAsserted(() -> assertThat(
@@ -98,6 +99,7 @@ class RunCommandTest {
     assertThat(Scrape.text(metrics)).contains("target_info{").contains("service_name=\"kube-state-otel\"")
         .doesNotContain("otel_scope")
         .contains("kube_state_otel_resource_up{group=\"tekton.dev\",kind=\"PipelineRun\",namespace=\"\",version=\"v1\"} 1")
+        .contains("kube_state_otel_resource_served{group=\"tekton.dev\",kind=\"PipelineRun\"} 1")
         .contains("tekton_pipelinerun_extra_one{");
 
     Files.writeString(extra, EXTRA.formatted("tekton.pipelinerun.extra_two"));
