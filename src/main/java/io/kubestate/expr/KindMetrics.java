@@ -236,8 +236,12 @@ public final class KindMetrics {
             // Most objects: nothing changed and nothing reads the clock; nothing is allocated.
             replay(before, 0, before.length, rec);
             next.add(object, before);
+          } else if (before != null) {
+            next.add(object, evaluate(families, object, before, true, now, rec));
           } else {
-            next.add(object, evaluate(families, object, before, now, rec));
+            // A changed object is a new map, usually where its earlier version was: the samples of
+            // that version are offered for reuse, though none is replayed.
+            next.add(object, evaluate(families, object, previous.earlierVersion(object), false, now, rec));
           }
         }
       } finally {
@@ -255,10 +259,12 @@ public final class KindMetrics {
 
     /**
      * Evaluates the families of a new or changed object, or of one with results that read the
-     * clock; {@code before} is what the same object produced at the last collection, or null.
+     * clock; {@code before} is what the same object produced at the last collection (then
+     * {@code unchanged}: its families that did not read the clock are replayed), or what its
+     * earlier version produced, or null.
      */
-    private Entry[] evaluate(List<CompiledFamily> families, Map<String, Object> object, Entry[] before, Instant now,
-        Recorder rec) {
+    private Entry[] evaluate(List<CompiledFamily> families, Map<String, Object> object, Entry[] before,
+        boolean unchanged, Instant now, Recorder rec) {
       List<Entry> out = made;
       out.clear();
       int p = 0;
@@ -271,6 +277,8 @@ public final class KindMetrics {
           }
           if (p - from == 1 && before[from] instanceof Clocked c) {
             earlier = c.entries;
+          } else if (!unchanged) {
+            earlier = Arrays.copyOfRange(before, from, p);
           } else {
             replay(before, from, p, rec);
             for (int k = from; k < p; k++) {
@@ -382,6 +390,27 @@ public final class KindMetrics {
       }
       Integer at = index.get(object);
       return at == null ? null : entries[at];
+    }
+
+    /**
+     * What the object at the cursor produced, if it is an earlier version of {@code object} (same
+     * namespace and name): where a source replaces a changed object, it keeps its place.
+     */
+    Entry[] earlierVersion(Map<String, Object> object) {
+      if (index != null || cursor >= size) {
+        return null;
+      }
+      Map<String, Object> candidate = objects[cursor];
+      return sameIdentity(candidate, object) ? entries[cursor] : null;
+    }
+
+    private static boolean sameIdentity(Map<String, Object> a, Map<String, Object> b) {
+      if (!(a.get("metadata") instanceof Map<?, ?> ma) || !(b.get("metadata") instanceof Map<?, ?> mb)) {
+        return false;
+      }
+      Object name = ma.get("name");
+      return name != null && name.equals(mb.get("name")) && java.util.Objects.equals(ma.get("namespace"),
+          mb.get("namespace"));
     }
 
     void clear() {

@@ -160,13 +160,34 @@ class MemoReplayTest {
     objects.forEach(o -> assertThat(again.get(o)).hasSize(2).allSatisfy(s -> assertThat(fresh).contains(s)));
   }
 
+  @Test
+  void aChangedObjectsSampleWithTheSameAttributesIsOfferedBackForReuse() {
+    List<Map<String, Object>> objects = widgets(3);
+    var first = collect(objects);
+    List<Map<String, Object>> next = new ArrayList<>(objects);
+    next.set(1, widget("w1", 42));
+    Recording sink = new Recording();
+    kind.collect(next, Collected.NOW, memo, sink);
+
+    // Both families are evaluated again; each sample keeps its attributes (name=w1), so the sink is
+    // offered the one it kept before, whatever the value now is.
+    assertThat(sink.offered).containsExactly(first.get(objects.get(1)).get(0), first.get(objects.get(1)).get(1));
+    assertThat(sink.samples).filteredOn(s -> s.values()[0].equals("w1"))
+        .extracting(s -> s.family().name(), KindMetrics.Sample::value)
+        .containsExactly(tuple("widget.info", 1.0), tuple("widget.size", 42.0));
+  }
+
   private static final class Recording implements KindMetrics.MemoSink {
+    final List<KindMetrics.Sample> offered = new ArrayList<>();
     final List<KindMetrics.Sample> samples = new ArrayList<>();
     final Set<KindMetrics.Sample> fresh = Collections.newSetFromMap(new IdentityHashMap<>());
 
     @Override
     public KindMetrics.Sample record(CompiledFamily family, String[] values, String[] extra, double value,
         KindMetrics.Sample same) {
+      if (same != null) {
+        offered.add(same);
+      }
       KindMetrics.Sample kept = KindMetrics.Sample.of(family, values, extra, value);
       samples.add(kept);
       fresh.add(kept);
