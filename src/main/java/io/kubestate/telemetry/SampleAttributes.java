@@ -1,7 +1,7 @@
 package io.kubestate.telemetry;
 
 import io.kubestate.expr.CompiledFamily;
-import io.kubestate.expr.KindMetrics;
+import io.kubestate.expr.Sample;
 import io.opentelemetry.api.common.AttributeKey;
 import io.opentelemetry.api.common.Attributes;
 import io.opentelemetry.api.common.AttributesBuilder;
@@ -25,7 +25,7 @@ import java.util.function.UnaryOperator;
  * cut short) wrap attributes built the usual way. Either way the attributes iterate in key order,
  * as the SDK's own do.
  */
-final class SampleAttributes extends KindMetrics.Sample implements Attributes {
+final class SampleAttributes extends Sample implements Attributes {
   /** Stands for "describes no single object" once that has been found out. */
   private static final Object NO_OBJECT = new Object();
 

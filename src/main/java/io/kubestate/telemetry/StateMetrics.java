@@ -3,7 +3,10 @@ package io.kubestate.telemetry;
 import io.kubestate.expr.CompiledConfig;
 import io.kubestate.expr.CompiledFamily;
 import io.kubestate.expr.KindMetrics;
+import io.kubestate.expr.Memo;
+import io.kubestate.expr.MemoSink;
 import io.kubestate.expr.ObjectStore;
+import io.kubestate.expr.Sample;
 import io.opentelemetry.api.common.AttributeKey;
 import io.opentelemetry.api.common.Attributes;
 import io.opentelemetry.api.common.AttributesBuilder;
@@ -102,7 +105,7 @@ public final class StateMetrics implements AutoCloseable {
       bindings.add(b);
       observers.add(b.measurement);
     }
-    KindMetrics.Memo memo = kind.newMemo();
+    Memo memo = kind.newMemo();
     Sink sink = new Sink(bindings);
     Runnable collect = () -> {
       // The SDK already runs one meter's collections one after the other; the sink's buffer must
@@ -268,7 +271,7 @@ public final class StateMetrics implements AutoCloseable {
    * stays the same from one collection to the next are built once and handed to the SDK as the same
    * instance, which its storage then finds by identity.
    */
-  private final class Sink implements KindMetrics.MemoSink {
+  private final class Sink implements MemoSink {
     /** By family index. */
     private final Binding[] bindings;
     private final Measurements pending;
@@ -298,8 +301,8 @@ public final class StateMetrics implements AutoCloseable {
     }
 
     @Override
-    public KindMetrics.Sample record(CompiledFamily family, String[] values, String[] extra, double value,
-        KindMetrics.Sample same) {
+    public Sample record(CompiledFamily family, String[] values, String[] extra, double value,
+        Sample same) {
       Binding b = bindings[family.index()];
       // The values never change: the attributes can be a view of them.
       SampleAttributes a = same instanceof SampleAttributes kept ? kept.revalue(value)
@@ -311,7 +314,7 @@ public final class StateMetrics implements AutoCloseable {
     }
 
     @Override
-    public void replay(KindMetrics.Sample kept) {
+    public void replay(Sample kept) {
       if (admit()) {
         record(bindings[kept.family().index()], (SampleAttributes) kept, kept.value());
       }

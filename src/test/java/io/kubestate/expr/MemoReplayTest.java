@@ -17,7 +17,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * A memoized collection replays an unchanged object's samples (the same {@link KindMetrics.Sample}
+ * A memoized collection replays an unchanged object's samples (the same {@link Sample}
  * the sink made of it) wherever the source now lists it, evaluates new and changed objects,
  * and forgets deleted ones.
  */
@@ -38,7 +38,7 @@ class MemoReplayTest {
       """;
 
   private KindMetrics kind;
-  private KindMetrics.Memo memo;
+  private Memo memo;
 
   @BeforeEach
   void compile() {
@@ -64,13 +64,13 @@ class MemoReplayTest {
    * Collects; returns per object (by instance) the samples it got. The sink keeps a sample of its
    * own for each one recorded, as the real sink does; a replayed sample is that one.
    */
-  private Map<Map<String, Object>, List<KindMetrics.Sample>> collect(List<Map<String, Object>> objects) {
+  private Map<Map<String, Object>, List<Sample>> collect(List<Map<String, Object>> objects) {
     Recording sink = new Recording();
     kind.collect(objects, Collected.NOW, memo, sink);
     Map<String, Map<String, Object>> byName = new HashMap<>();
     objects.forEach(o -> byName.put(name(o), o));
-    Map<Map<String, Object>, List<KindMetrics.Sample>> out = new IdentityHashMap<>();
-    for (KindMetrics.Sample s : sink.samples) {
+    Map<Map<String, Object>, List<Sample>> out = new IdentityHashMap<>();
+    for (Sample s : sink.samples) {
       out.computeIfAbsent(byName.get(s.values()[0]), o -> new ArrayList<>()).add(s);
     }
     fresh = sink.fresh;
@@ -78,15 +78,15 @@ class MemoReplayTest {
   }
 
   /** Samples recorded at the last collection: evaluated, not replayed. */
-  private Set<KindMetrics.Sample> fresh;
+  private Set<Sample> fresh;
 
   @SuppressWarnings("unchecked")
   private static String name(Map<String, Object> o) {
     return (String) ((Map<String, Object>) o.get("metadata")).get("name");
   }
 
-  private static void assertReplayed(Map<Map<String, Object>, List<KindMetrics.Sample>> before,
-      Map<Map<String, Object>, List<KindMetrics.Sample>> after, Map<String, Object> object) {
+  private static void assertReplayed(Map<Map<String, Object>, List<Sample>> before,
+      Map<Map<String, Object>, List<Sample>> after, Map<String, Object> object) {
     assertThat(after.get(object)).as(name(object)).hasSize(2);
     for (int i = 0; i < 2; i++) {
       assertThat(after.get(object).get(i)).as(name(object)).isSameAs(before.get(object).get(i));
@@ -94,9 +94,9 @@ class MemoReplayTest {
   }
 
   /** The samples a user would read: the same whether replayed or evaluated. */
-  private static void assertValues(Map<Map<String, Object>, List<KindMetrics.Sample>> got, Map<String, Object> object,
+  private static void assertValues(Map<Map<String, Object>, List<Sample>> got, Map<String, Object> object,
       double size) {
-    assertThat(got.get(object)).as(name(object)).extracting(s -> s.family().name(), KindMetrics.Sample::value)
+    assertThat(got.get(object)).as(name(object)).extracting(s -> s.family().name(), Sample::value)
         .containsExactly(tuple("widget.info", 1.0), tuple("widget.size", size));
   }
 
@@ -173,29 +173,29 @@ class MemoReplayTest {
     // offered the one it kept before, whatever the value now is.
     assertThat(sink.offered).containsExactly(first.get(objects.get(1)).get(0), first.get(objects.get(1)).get(1));
     assertThat(sink.samples).filteredOn(s -> s.values()[0].equals("w1"))
-        .extracting(s -> s.family().name(), KindMetrics.Sample::value)
+        .extracting(s -> s.family().name(), Sample::value)
         .containsExactly(tuple("widget.info", 1.0), tuple("widget.size", 42.0));
   }
 
-  private static final class Recording implements KindMetrics.MemoSink {
-    final List<KindMetrics.Sample> offered = new ArrayList<>();
-    final List<KindMetrics.Sample> samples = new ArrayList<>();
-    final Set<KindMetrics.Sample> fresh = Collections.newSetFromMap(new IdentityHashMap<>());
+  private static final class Recording implements MemoSink {
+    final List<Sample> offered = new ArrayList<>();
+    final List<Sample> samples = new ArrayList<>();
+    final Set<Sample> fresh = Collections.newSetFromMap(new IdentityHashMap<>());
 
     @Override
-    public KindMetrics.Sample record(CompiledFamily family, String[] values, String[] extra, double value,
-        KindMetrics.Sample same) {
+    public Sample record(CompiledFamily family, String[] values, String[] extra, double value,
+        Sample same) {
       if (same != null) {
         offered.add(same);
       }
-      KindMetrics.Sample kept = KindMetrics.Sample.of(family, values, extra, value);
+      Sample kept = Sample.of(family, values, extra, value);
       samples.add(kept);
       fresh.add(kept);
       return kept;
     }
 
     @Override
-    public void replay(KindMetrics.Sample kept) {
+    public void replay(Sample kept) {
       samples.add(kept);
     }
 
