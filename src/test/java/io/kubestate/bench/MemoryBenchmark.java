@@ -61,12 +61,7 @@ public final class MemoryBenchmark {
 
   public static void main(String[] args) throws Exception {
     MemoryBenchmark b = new MemoryBenchmark();
-    for (String a : String.join(" ", args).trim().split("\\s+")) {
-      int eq = a.indexOf('=');
-      if (eq > 0) {
-        b.options.put(a.substring(0, eq), a.substring(eq + 1));
-      }
-    }
+    b.options.putAll(Options.parse(args));
     b.run();
   }
 

@@ -46,12 +46,7 @@ public final class ScaleBenchmark {
   public static void main(String[] args) throws Exception {
     quiet.setLevel(Level.WARNING);
     ScaleBenchmark b = new ScaleBenchmark();
-    for (String a : String.join(" ", args).trim().split("\\s+")) {
-      int eq = a.indexOf('=');
-      if (eq > 0) {
-        b.options.put(a.substring(0, eq), a.substring(eq + 1));
-      }
-    }
+    b.options.putAll(Options.parse(args));
     b.run();
   }
 
