@@ -10,6 +10,8 @@ import picocli.CommandLine.Command;
     versionProvider = Version.class,
     description = "Metrics on the state of Kubernetes resources, built-in and custom, through OpenTelemetry (OTLP) "
         + "and a Prometheus endpoint.",
+    footer = {"", "Run `kube-state-otel COMMAND --help` (or `help COMMAND`) for the options of a command; options"
+        + " given without a command go to `run`."},
     subcommands = {RunCommand.class, RenderCommand.class, ValidateCommand.class, PresetsCommand.class,
         MetricsDocCommand.class, CommandLine.HelpCommand.class})
 public final class Main {

@@ -29,7 +29,7 @@ import picocli.CommandLine.Spec;
  * The reference of every metric family of the built-in presets, in Markdown. docs/metrics.md is
  * this output, so that the reference is never written by hand and cannot disagree with the presets.
  */
-@Command(name = "metrics-doc",
+@Command(name = "metrics-doc", mixinStandardHelpOptions = true, versionProvider = Version.class,
     description = "Print the reference of every metric family of the built-in presets in Markdown: names "
         + "(OpenTelemetry and Prometheus), type, unit, attributes (and their Prometheus labels), description. "
         + "docs/metrics.md is this output.")

@@ -6,7 +6,8 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Spec;
 
-@Command(name = "presets", description = "List the built-in presets, one per line.")
+@Command(name = "presets", mixinStandardHelpOptions = true, versionProvider = Version.class,
+    description = "List the built-in presets, one per line.")
 final class PresetsCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
 

@@ -19,7 +19,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
-@Command(name = "render",
+@Command(name = "render", mixinStandardHelpOptions = true, versionProvider = Version.class,
     description = "Print the Prometheus text exposition the server would serve for the Kubernetes objects in the "
         + "given YAML files (several documents per file and `kind: List` allowed), series sorted.")
 final class RenderCommand implements Callable<Integer> {

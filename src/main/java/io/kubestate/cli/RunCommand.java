@@ -40,7 +40,8 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
-@Command(name = "run", description = "Watch the cluster and serve metrics (the default command).")
+@Command(name = "run", mixinStandardHelpOptions = true, versionProvider = Version.class,
+    description = "Watch the cluster and serve metrics (the default command).")
 final class RunCommand implements Callable<Integer> {
   static final int DEFAULT_CARDINALITY_LIMIT = 200_000;
   static final List<String> DEMO_PRESETS = List.of("tekton", "kueue");

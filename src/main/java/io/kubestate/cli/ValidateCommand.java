@@ -13,7 +13,7 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
-@Command(name = "validate",
+@Command(name = "validate", mixinStandardHelpOptions = true, versionProvider = Version.class,
     description = "Check config files (native or kube-state-metrics CustomResourceStateMetrics). Exit 0 when valid; "
         + "otherwise print every problem as FILE:LINE:COLUMN: message (warnings for what would be silently ignored) "
         + "and exit 2.")

@@ -17,6 +17,20 @@ class CommandLineTest {
   @TempDir Path tmp;
 
   @Test
+  void everyCommandAnswersHelpWithItsUsage() {
+    for (String command : List.of("run", "render", "validate", "presets", "metrics-doc")) {
+      for (String flag : List.of("--help", "-h")) {
+        CliRunner.Result r = CliRunner.run(command, flag);
+        assertThat(r.exitCode()).as(command + " " + flag).isZero();
+        assertThat(r.out()).as(command + " " + flag).startsWith("Usage: kube-state-otel " + command);
+      }
+    }
+    CliRunner.Result top = CliRunner.run("--help");
+    assertThat(top.exitCode()).isZero();
+    assertThat(top.out()).contains("Commands:").contains("kube-state-otel COMMAND --help");
+  }
+
+  @Test
   void presetsListsOnePresetPerLine() {
     CliRunner.Result r = CliRunner.run("presets");
     assertThat(r.exitCode()).isZero();
