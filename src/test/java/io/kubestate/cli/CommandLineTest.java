@@ -31,6 +31,34 @@ class CommandLineTest {
   }
 
   @Test
+  void aMissingKubeconfigIsOneLineAndExitCodeTwo() {
+    CliRunner.Result r = CliRunner.run("--preset", "tekton", "--kubeconfig", tmp.resolve("nonexistent").toString());
+    assertThat(r.exitCode()).isEqualTo(2);
+    assertThat(r.err()).contains("--kubeconfig").contains("no such file").contains("run --help")
+        .doesNotContain("Exception").doesNotContain("\tat ");
+  }
+
+  @Test
+  void aMetricsPortInUseSaysWhichFlagChoosesAnotherAndExitsOne() throws IOException {
+    try (java.net.ServerSocket taken = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+      Path kubeconfig = write("kubeconfig", """
+          apiVersion: v1
+          kind: Config
+          clusters: [{name: c, cluster: {server: "https://127.0.0.1:1"}}]
+          contexts: [{name: c, context: {cluster: c, user: u}}]
+          users: [{name: u, user: {token: t}}]
+          current-context: c
+          """);
+      CliRunner.Result r = CliRunner.run("--preset", "tekton", "--kubeconfig", kubeconfig.toString(),
+          "--metrics-host", "127.0.0.1", "--metrics-port", Integer.toString(taken.getLocalPort()),
+          "--telemetry-port", "0");
+      assertThat(r.exitCode()).isEqualTo(1);
+      assertThat(r.err()).contains("127.0.0.1:" + taken.getLocalPort()).contains("address already in use")
+          .contains("--metrics-port").doesNotContain("\tat ");
+    }
+  }
+
+  @Test
   void presetsListsOnePresetPerLine() {
     CliRunner.Result r = CliRunner.run("presets");
     assertThat(r.exitCode()).isZero();
