@@ -29,9 +29,10 @@ import org.junit.jupiter.api.TestFactory;
  * produce (what {@code render} gives for the example objects, and families those objects leave
  * empty), one of the exporter's own, a series Prometheus makes for the scrape, or one a rule of
  * the same file records; every label they name is one those metrics carry, one the rules create,
- * or the scrape's {@code job} and {@code instance}. Without this, renaming a family or an
- * attribute leaves an alert that never fires, and promtool's unit tests, which pick their series
- * from the same exposition, would not notice a rule that selects something else.
+ * or the scrape's {@code job} and {@code instance}; the same goes for the queries an annotation
+ * runs, and for the labels templates print. Renaming a family or an attribute would otherwise
+ * leave alerts that never fire, and promtool's unit tests notice a wrong name only where one of
+ * their cases depends on it: after {@code unless}, a misspelled metric silently excludes nothing.
  */
 @EnableKubernetesMockClient(crud = true)
 class AlertRuleNamesTest {
@@ -42,6 +43,12 @@ class AlertRuleNamesTest {
   private static final Set<String> PROMETHEUS = Set.of("up", "scrape_duration_seconds", "scrape_samples_scraped",
       "scrape_samples_post_metric_relabeling", "scrape_series_added");
   private static final Pattern TEMPLATE_LABEL = Pattern.compile("\\$labels\\.([a-zA-Z_][a-zA-Z0-9_]*)");
+  /**
+   * A query an annotation runs when the alert fires, and the label of its first result it prints:
+   * {@code printf "metric{name=%q}" $labels.name | query }}{{ with . | first | label "message" }}.
+   */
+  private static final Pattern TEMPLATE_QUERY = Pattern.compile("printf\\s+\"((?:[^\"\\\\]|\\\\.)*)\"[^|}]*\\|\\s*query"
+      + "\\s*}}(?:\\{\\{\\s*with\\s+\\.\\s*\\|\\s*first\\s*\\|\\s*label\\s+\"([a-zA-Z_][a-zA-Z0-9_]*)\")?");
   private static final Pattern GROUP = Pattern.compile("\\(([a-zA-Z0-9_:]+(?:\\|[a-zA-Z0-9_:]+)+)\\)");
   private static final Pattern LITERAL = Pattern.compile("[a-zA-Z0-9_:]+");
 
@@ -114,6 +121,13 @@ class AlertRuleNamesTest {
           templates.add(m.group(1));
         }
         check(expr, available, templates, target).forEach(p -> problems.add(name + ": " + p));
+        Matcher q = TEMPLATE_QUERY.matcher(String.valueOf(rule.get("annotations")));
+        while (q.find()) {
+          // Any value stands for the alert's labels that printf puts in.
+          String query = q.group(1).replace("\\\"", "\"").replace("%q", "\"x\"").replaceAll("%[sv]", "x");
+          Set<String> printed = q.group(2) == null ? Set.of() : Set.of(q.group(2));
+          check(query, available, printed, Set.of()).forEach(p -> problems.add(name + ", in a query: " + p));
+        }
         if (rule.containsKey("record")) {
           Set<String> labels = union(labelsOf(PromqlNames.of(expr), available), SCRAPE);
           labels = union(labels, AlertUnitTests.map(rule.get("labels")).keySet());
