@@ -10,6 +10,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
@@ -27,9 +28,10 @@ import org.junit.jupiter.api.TestFactory;
  * The alerting rules under deploy/alerts: valid for promtool, written to the same conventions
  * (severity, summary, description, a runbook in docs/alerts.md, thresholds recorded once), each
  * alert unit-tested by promtool on the series {@code render} gives for the presets' example objects
- * (the exporter's own alerts: {@link ExporterAlertsTest}), and wrapped unchanged as PrometheusRules.
- * After changing a rules file, regenerate the PrometheusRules with
- * {@code mvn test -Dtest=AlertRulesTest -Dalerts.update=true}.
+ * (the exporter's own alerts: {@link ExporterAlertsTest}), listed in docs/alerts.md as they are
+ * defined, and wrapped unchanged as PrometheusRules; the names they use are those the presets
+ * produce ({@link AlertRuleNamesTest}). After changing a rules file, regenerate the PrometheusRules
+ * with {@code mvn test -Dtest=AlertRulesTest -Dalerts.update=true}.
  */
 class AlertRulesTest {
   static final Path RULES = Path.of("deploy/alerts/rules");
@@ -42,6 +44,7 @@ class AlertRulesTest {
   private static final Pattern SCALAR = Pattern.compile("scalar\\(([a-zA-Z_:][a-zA-Z0-9_:]*)\\)");
   /** An alert's runbook is a third-level heading named after it. */
   private static final Pattern HEADING = Pattern.compile("(?m)^### (.+)$");
+  private static final Pattern FENCED = Pattern.compile("(?ms)^```.*?^```$");
 
   static List<String> families() throws IOException {
     try (Stream<Path> s = Files.list(RULES)) {
@@ -114,6 +117,64 @@ class AlertRulesTest {
     }
     assertThat(documented).as("runbooks in docs/alerts.md, one per alert")
         .containsExactlyInAnyOrderElementsOf(names.stream().map(n -> n.toLowerCase(Locale.ROOT)).toList());
+  }
+
+  /**
+   * docs/alerts.md follows the rules files: its table names each file with the presets its alerts
+   * are tested on, and the section of each family has the runbooks of exactly that file's alerts,
+   * in its order, and every threshold the file records.
+   */
+  @Test
+  void docsListTheAlertsOfEachFamilyAsItsRulesFileDefinesThem() throws IOException {
+    List<String> families = families();
+    String docs = FENCED.matcher(Files.readString(DOCS, StandardCharsets.UTF_8)).replaceAll("");
+    Map<String, String> sections = new LinkedHashMap<>();
+    String[] parts = docs.split("(?m)^## ");
+    for (int i = 1; i < parts.length; i++) {
+      int eol = parts[i].indexOf('\n');
+      sections.put(parts[i].substring(0, eol).strip(), parts[i].substring(eol + 1));
+    }
+    Map<String, List<String>> documented = new LinkedHashMap<>();
+    sections.forEach((title, text) -> {
+      List<String> alerts = HEADING.matcher(text).results().map(m -> m.group(1).strip()).toList();
+      if (!alerts.isEmpty() || families.contains(title)) {
+        documented.put(title, alerts);
+      }
+    });
+    Map<String, List<String>> defined = new LinkedHashMap<>();
+    for (String family : families) {
+      defined.put(family, List.copyOf(AlertUnitTests.alerts(RULES.resolve(family + ".yaml")).keySet()));
+    }
+    assertThat(documented).as("runbook sections per family in docs/alerts.md").containsExactlyInAnyOrderEntriesOf(
+        defined);
+
+    for (String family : families) {
+      String file = "`" + RULES.resolve(family + ".yaml") + "`";
+      String link = "[" + family + "](#" + family + ")";
+      Matcher row = Pattern.compile(
+          "(?m)^\\| " + Pattern.quote(file) + " \\| ([^|]+) \\| " + Pattern.quote(link) + " \\|$").matcher(docs);
+      assertThat(row.find()).as("a row of the table in docs/alerts.md for %s", family).isTrue();
+      Object presets = AlertUnitTests.spec(family).get("presets");
+      List<String> tested = presets == null ? List.of("any") : ((List<?>) presets).stream().map(String::valueOf)
+          .toList();
+      assertThat(row.group(1)).as("presets of %s in docs/alerts.md", family).contains(tested);
+      for (Map<String, Object> group : AlertUnitTests.list(AlertUnitTests.read(RULES.resolve(family + ".yaml"))
+          .get("groups"))) {
+        AlertUnitTests.list(group.get("rules")).stream().map(r -> String.valueOf(r.get("record")))
+            .filter(r -> r.contains(":alert_threshold:"))
+            .forEach(r -> assertThat(sections.get(family)).as("docs/alerts.md documents %s", r)
+                .contains("`" + r + "`"));
+      }
+    }
+  }
+
+  /** The README points to the alerts where it points to the dashboards. */
+  @Test
+  void readmeNamesTheAlertsBesideTheDashboards() throws IOException {
+    List<String> paragraphs = List.of(Files.readString(Path.of("README.md"), StandardCharsets.UTF_8)
+        .split("\n\\s*\n|\n(?=- )"));
+    assertThat(paragraphs).as("a paragraph of README.md naming deploy/dashboards/ and docs/alerts.md")
+        .anyMatch(p -> p.contains("deploy/dashboards/") && p.contains("(docs/alerts.md)"));
   }
 
   /** Each threshold is one recorded constant, used by some alert of the same file. */

@@ -59,10 +59,11 @@ class ExporterAlertsTest {
   List<DynamicTest> everyAlertOnTheExporterFiresOnItsOwnMetricsAndOnlyThen() throws Exception {
     String family = AlertRulesTest.EXPORTER;
     return AlertUnitTests.tests(AlertRulesTest.RULES.resolve(family + ".yaml"), AlertUnitTests.spec(family),
-        selfMetrics());
+        selfMetrics(client));
   }
 
-  private Exposition selfMetrics() throws Exception {
+  /** The exporter's own metrics, after it has met each of the problems its alerts are about. */
+  static Exposition selfMetrics(KubernetesClient client) throws Exception {
     Crds.installTekton(client);
     CompiledConfig presets = Compiler.compile(ConfigLoader.load(List.of("tekton", "kueue"), List.of()));
     PrometheusReader stateReader = new PrometheusReader(false);
