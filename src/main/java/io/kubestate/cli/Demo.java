@@ -7,7 +7,7 @@ import java.util.logging.Logger;
 
 /** {@code --demo}: the embedded cluster, its simulator, and what a user needs to know to read its metrics. */
 final class Demo {
-  private static final Logger logger = Logger.getLogger(RunCommand.class.getName());
+  private static final Logger logger = Logger.getLogger(Demo.class.getName());
 
   private Demo() {}
 

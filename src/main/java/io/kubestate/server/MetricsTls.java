@@ -48,6 +48,7 @@ public final class MetricsTls implements AutoCloseable {
   private volatile Loaded current;
   private volatile Loaded previous;
   private volatile byte[] rejected;
+  private String lastProblem;
   private int generation;
 
   private MetricsTls(TlsFiles files, Loaded first) throws GeneralSecurityException {
@@ -117,16 +118,22 @@ public final class MetricsTls implements AutoCloseable {
       previous = current;
       current = next;
       rejected = null;
+      lastProblem = null;
       logger.info("metrics TLS files changed: now serving " + describe(next.pair()));
     } catch (RuntimeException e) {
       reject(contents, e.getMessage());
     }
   }
 
+  // Said once per problem: a file that stays missing would otherwise be logged at every check.
   private void reject(byte[] contents, String problem) {
     if (contents != null) {
       rejected = contents;
     }
+    if (problem.equals(lastProblem)) {
+      return;
+    }
+    lastProblem = problem;
     logger.severe("metrics TLS: the changed files do not load, still serving the previous certificate ("
         + describe(current.pair()) + "): " + problem);
   }

@@ -97,8 +97,11 @@ final class PemFiles {
       case "Ed25519", "Ed448", "EdDSA" -> key.getAlgorithm();
       default -> null;
     };
-    if (algorithm == null || !key.getAlgorithm().equals(certified.getAlgorithm())) {
-      return algorithm == null;
+    if (algorithm == null) {
+      return true; // a key type the JDK reads but this check does not know: the handshake will tell
+    }
+    if (!key.getAlgorithm().equals(certified.getAlgorithm())) {
+      return false;
     }
     try {
       byte[] probe = new byte[32];
