@@ -8,6 +8,7 @@ import io.kubestate.expr.CompiledConfig;
 import io.kubestate.expr.ScopedConfig;
 import io.kubestate.expr.WatchTarget;
 import io.kubestate.server.HealthServer;
+import io.kubestate.server.MetricsSecurity;
 import io.kubestate.server.SelfTelemetry;
 import io.kubestate.source.ApiRequests;
 import io.kubestate.source.ConfigResource;
@@ -51,6 +52,8 @@ final class RunCommand implements Callable<Integer> {
 
   @Mixin ConfigOptions config = new ConfigOptions();
 
+  @Mixin MetricsEndpointOptions endpoint = new MetricsEndpointOptions();
+
   @Option(names = "--kubeconfig", paramLabel = "FILE", description = "Kubeconfig file (default: KUBECONFIG, "
       + "~/.kube/config, or the pod's service account).")
   Path kubeconfig;
@@ -62,15 +65,6 @@ final class RunCommand implements Callable<Integer> {
       description = "Namespaces to watch, comma-separated (default: all). One watch per namespace: needs only "
           + "namespaced RBAC.")
   List<String> namespaces = new ArrayList<>();
-
-  @Option(names = "--metrics-host", paramLabel = "HOST",
-      defaultValue = "${env:OTEL_EXPORTER_PROMETHEUS_HOST:-0.0.0.0}",
-      description = "Address of the Prometheus endpoint (default: ${DEFAULT-VALUE}).")
-  String metricsHost;
-
-  @Option(names = "--metrics-port", paramLabel = "PORT", defaultValue = "${env:OTEL_EXPORTER_PROMETHEUS_PORT:-9464}",
-      description = "Port of the Prometheus endpoint, path /metrics (default: ${DEFAULT-VALUE}).")
-  int metricsPort;
 
   @Option(names = "--telemetry-host", paramLabel = "HOST", defaultValue = "0.0.0.0",
       description = "Address of the health endpoints (default: ${DEFAULT-VALUE}).")
@@ -156,6 +150,11 @@ final class RunCommand implements Callable<Integer> {
       err.flush();
       return ValidateCommand.INVALID;
     }
+    if (endpoint.problem() != null) {
+      err.println(endpoint.problem());
+      err.flush();
+      return ValidateCommand.INVALID;
+    }
     if (config.isEmpty() && !demo && !watchConfigResources) {
       err.println("nothing to watch: give --preset NAME (see `presets`) or --config FILE, or --watch-config-resources,"
           + " or try --demo");
@@ -170,9 +169,7 @@ final class RunCommand implements Callable<Integer> {
     if (demo) {
       DemoCluster cluster = DemoCluster.start();
       resources.push(cluster);
-      cluster.simulator().start(Duration.ofSeconds(3));
-      clientConfig = cluster.clientConfig();
-      logger.info("demo API server at " + cluster.masterUrl() + ", simulating Tekton and Kueue every 3 s");
+      clientConfig = Demo.start(cluster, endpoint.kubernetesAuth());
     } else {
       clientConfig = ClusterConnection.resolve(kubeconfig, context, System.getenv(),
           Path.of(System.getProperty("user.home")));
@@ -186,6 +183,11 @@ final class RunCommand implements Callable<Integer> {
     onSigterm();
     try {
       start(compiled, clientConfig, sharding);
+    } catch (MetricsEndpointOptions.UnusableFiles e) {
+      shutdown();
+      err.println(e.getMessage());
+      err.flush();
+      return ValidateCommand.INVALID;
     } catch (RuntimeException e) {
       shutdown();
       throw e;
@@ -208,12 +210,15 @@ final class RunCommand implements Callable<Integer> {
         .withHttpClientBuilderConsumer(b -> b.addOrReplaceInterceptor(ApiRequests.NAME, requests))
         .build();
     resources.push(client);
-    Telemetry telemetry = Telemetry.start(new TelemetrySettings(metricsHost, metricsPort, cardinalityLimit,
-        clusterName, Version.current(), instanceId(), Map.of()));
+    MetricsSecurity security = endpoint.start(client, reloadPeriod);
+    resources.push(security);
+    Telemetry telemetry = Telemetry.start(new TelemetrySettings(endpoint.host(demo, System.getenv()), endpoint.port,
+        cardinalityLimit, clusterName, Version.current(), instanceId(), Map.of(), security.access()));
     resources.push(telemetry);
     applyResourcePerObject(telemetry, compiled);
     SelfTelemetry self = SelfTelemetry.register(telemetry.meter(SelfTelemetry.SCOPE, Version.current()), requests,
         Version.current());
+    security.report(self);
     sharding.registerSelfMetrics(telemetry.meter(SelfTelemetry.SCOPE, Version.current()));
     if (sharding.split()) {
       logger.info(sharding + (autoShard ? ", the ordinal of pod " + System.getenv("POD_NAME") : "")
@@ -252,9 +257,10 @@ final class RunCommand implements Callable<Integer> {
     resources.push(first);
     HealthServer health = HealthServer.start(telemetryHost, telemetryPort, () -> readiness(source, first));
     resources.push(health);
-    logger.info(String.format("kube-state-otel %s: %d kind(s), %d families; metrics on http://%s:%d/metrics, "
+    logger.info(String.format("kube-state-otel %s: %d kind(s), %d families; metrics on %s://%s:%d/metrics (%s), "
             + "health on :%d/healthz and /readyz%s", Version.current(), compiled.kinds().size(),
-        compiled.familyCount(), telemetry.prometheusHost(), telemetry.prometheusPort(), health.port(),
+        compiled.familyCount(), security.access().scheme(), telemetry.prometheusHost(), telemetry.prometheusPort(),
+        security.describe(), health.port(),
         telemetry.pushExporters().isEmpty() ? "" : "; pushing with " + telemetry.pushExporters()));
   }
 

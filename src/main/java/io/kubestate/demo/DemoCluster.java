@@ -81,6 +81,16 @@ public final class DemoCluster implements AutoCloseable {
         .build();
   }
 
+  /** A bearer token the cluster authenticates, of an account allowed to get the non-resource URL /metrics. */
+  public String readerToken() {
+    return store.reviews().readerToken();
+  }
+
+  /** A bearer token the cluster authenticates, of an account without that permission. */
+  public String unprivilegedToken() {
+    return store.reviews().unprivilegedToken();
+  }
+
   /** The simulator driving this cluster; it does nothing until started or ticked. */
   public DemoSimulator simulator() {
     return simulator;

@@ -27,8 +27,8 @@ import java.util.Map;
 
 /**
  * fabric8's CRUD store, plus the discovery documents ({@code /version}, {@code /api}, {@code
- * /apis/...}) that clients such as kubectl read first. The store answers only part of discovery, and
- * not when the path carries a query.
+ * /apis/...}) that clients such as kubectl read first, and token and access reviews ({@link
+ * DemoReviews}). The store answers only part of discovery, and not when the path carries a query.
  */
 final class DemoDispatcher extends KubernetesCrudDispatcher {
 
@@ -42,6 +42,7 @@ final class DemoDispatcher extends KubernetesCrudDispatcher {
       "platform", "linux/amd64");
 
   private final Map<String, String> discovery = new LinkedHashMap<>();
+  private final DemoReviews reviews = new DemoReviews();
 
   DemoDispatcher(List<CustomResourceDefinition> definitions) {
     Map<String, List<APIResource>> resourcesByGroupVersion = new LinkedHashMap<>();
@@ -92,8 +93,16 @@ final class DemoDispatcher extends KubernetesCrudDispatcher {
     discovery.put("/", Serialization.asJson(new RootPathsBuilder().withPaths(paths).build()));
   }
 
+  DemoReviews reviews() {
+    return reviews;
+  }
+
   @Override
   public MockResponse dispatch(RecordedRequest request) {
+    MockResponse review = reviews.answer(request);
+    if (review != null) {
+      return review;
+    }
     String document = request.method() == HttpMethod.GET
         ? discovery.get(withoutQuery(request.getPath()))
         : null;

@@ -11,6 +11,7 @@ import io.opentelemetry.api.common.Attributes;
 import io.opentelemetry.api.metrics.DoubleHistogram;
 import io.opentelemetry.api.metrics.Meter;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Supplier;
 
@@ -18,7 +19,7 @@ import java.util.function.Supplier;
  * The exporter's own metrics, in their own instrumentation scope, exported alongside the state
  * metrics: whether each watched kind is up and served, objects and informer events per kind, API
  * requests, collection time, series and problems per family, the state of config reloads and of
- * MetricsConfig resources.
+ * MetricsConfig resources, and the requests the metrics endpoint refuses.
  */
 public final class SelfTelemetry {
   /** The instrumentation scope of the self metrics. */
@@ -33,6 +34,7 @@ public final class SelfTelemetry {
   private final AtomicReference<Supplier<InformerSource>> source = new AtomicReference<>(() -> null);
   private final AtomicReference<CollectionStats> stats = new AtomicReference<>(new CollectionStats());
   private final ReloadState reload = new ReloadState();
+  private final AtomicReference<Supplier<Map<Integer, Long>>> denials = new AtomicReference<>(Map::of);
 
   /** Whether the last config (re)load worked, and when one last did. */
   public static final class ReloadState {
@@ -142,6 +144,11 @@ public final class SelfTelemetry {
         .buildWithCallback(m -> self.stats.get().ownerStatuses().forEach((o, status) -> m.record(
             status.ready() ? 1 : 0, Attributes.of(NAMESPACE, o.namespace(), AttributeKey.stringKey("name"), o.name(),
                 AttributeKey.stringKey("reason"), status.reason()))));
+    meter.counterBuilder("kube_state_otel.scrapes.denied").setUnit("{request}")
+        .setDescription("Requests to the metrics endpoint refused by --metrics-auth, by HTTP status: 401 without a"
+            + " valid token, 403 without permission to get /metrics, 503 when the API could not review a token.")
+        .buildWithCallback(m -> self.denials.get().get().forEach((status, n) -> m.record(n,
+            Attributes.of(AttributeKey.stringKey("code"), Integer.toString(status)))));
     meter.gaugeBuilder("kube_state_otel.config.last_reload_successful").ofLongs()
         .setDescription("1 when the last config load or reload was applied; 0 when it was rejected.")
         .buildWithCallback(m -> m.record(self.reload.successful ? 1 : 0));
@@ -163,6 +170,11 @@ public final class SelfTelemetry {
   /** The stats the state metrics report into; the histogram follows them. */
   public CollectionStats stats() {
     return stats.get();
+  }
+
+  /** The metrics endpoint's refusals, by HTTP status, when it authorizes its readers. */
+  public void denials(Supplier<Map<Integer, Long>> counts) {
+    denials.set(counts);
   }
 
   public ReloadState reload() {

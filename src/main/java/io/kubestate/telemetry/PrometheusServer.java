@@ -1,7 +1,9 @@
 package io.kubestate.telemetry;
 
 import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpContext;
 import com.sun.net.httpserver.HttpServer;
+import com.sun.net.httpserver.HttpsServer;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
@@ -13,7 +15,10 @@ import java.util.logging.Level;
 import java.util.logging.Logger;
 import java.util.zip.GZIPOutputStream;
 
-/** Serves a {@link PrometheusReader} on {@code /metrics}: text or OpenMetrics by Accept header, gzip on request. */
+/**
+ * Serves a {@link PrometheusReader} on {@code /metrics}: text or OpenMetrics by Accept header, gzip on
+ * request; over TLS and behind an authorization filter when {@link MetricsAccess} asks for them.
+ */
 public final class PrometheusServer implements AutoCloseable {
   private static final Logger logger = Logger.getLogger(PrometheusServer.class.getName());
   private final HttpServer server;
@@ -31,16 +36,32 @@ public final class PrometheusServer implements AutoCloseable {
   }
 
   public static PrometheusServer start(String host, int port, PrometheusReader reader) {
+    return start(host, port, reader, MetricsAccess.OPEN);
+  }
+
+  /** Serves {@code reader}, over TLS and behind a filter as {@code access} asks. */
+  public static PrometheusServer start(String host, int port, PrometheusReader reader, MetricsAccess access) {
     try {
-      HttpServer server = HttpServer.create(new InetSocketAddress(host, port), 32);
-      server.createContext("/metrics", ex -> serve(ex, reader));
-      server.createContext("/", ex -> {
+      HttpServer server;
+      if (access.https() != null) {
+        HttpsServer https = HttpsServer.create(new InetSocketAddress(host, port), 32);
+        https.setHttpsConfigurator(access.https());
+        server = https;
+      } else {
+        server = HttpServer.create(new InetSocketAddress(host, port), 32);
+      }
+      HttpContext metrics = server.createContext("/metrics", ex -> serve(ex, reader));
+      HttpContext root = server.createContext("/", ex -> {
         byte[] body = "kube-state-otel: metrics at /metrics\n".getBytes(StandardCharsets.UTF_8);
         ex.sendResponseHeaders(ex.getRequestURI().getPath().equals("/") ? 200 : 404, body.length);
         try (OutputStream out = ex.getResponseBody()) {
           out.write(body);
         }
       });
+      if (access.filter() != null) {
+        metrics.getFilters().add(access.filter());
+        root.getFilters().add(access.filter());
+      }
       ExecutorService executor = Executors.newFixedThreadPool(2, r -> {
         Thread t = new Thread(r, "prometheus-http");
         t.setDaemon(true);

@@ -90,7 +90,7 @@ final class SdkConfigFile {
     List<PrometheusServer> servers = new ArrayList<>();
     try {
       for (PrometheusComponentProvider.Endpoint e : endpoints) {
-        servers.add(PrometheusServer.start(e.host(), e.port(), e.reader()));
+        servers.add(PrometheusServer.start(e.host(), e.port(), e.reader(), settings.metricsAccess()));
       }
     } catch (RuntimeException e) {
       servers.forEach(PrometheusServer::close);

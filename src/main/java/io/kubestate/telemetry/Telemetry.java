@@ -96,7 +96,8 @@ public final class Telemetry implements AutoCloseable {
     PrometheusServer server = null;
     if (holder.reader != null) {
       try {
-        server = PrometheusServer.start(settings.metricsHost(), settings.metricsPort(), holder.reader);
+        server = PrometheusServer.start(settings.metricsHost(), settings.metricsPort(), holder.reader,
+            settings.metricsAccess());
       } catch (RuntimeException e) {
         auto.getOpenTelemetrySdk().shutdown().join(5, TimeUnit.SECONDS);
         throw e;

@@ -8,6 +8,7 @@ import java.util.Map;
  * OTEL_* environment variables (tests use them; the command line leaves them empty).
  *
  * @param clusterName {@code k8s.cluster.name}, or null
+ * @param metricsAccess TLS and authorization on the Prometheus endpoint(s)
  */
 public record TelemetrySettings(
     String metricsHost,
@@ -16,10 +17,19 @@ public record TelemetrySettings(
     String clusterName,
     String serviceVersion,
     String serviceInstanceId,
-    Map<String, String> propertyOverrides) {
+    Map<String, String> propertyOverrides,
+    MetricsAccess metricsAccess) {
+
+  /** Settings with an endpoint open to anyone, over plain HTTP. */
+  public TelemetrySettings(String metricsHost, int metricsPort, int cardinalityLimit, String clusterName,
+      String serviceVersion, String serviceInstanceId, Map<String, String> propertyOverrides) {
+    this(metricsHost, metricsPort, cardinalityLimit, clusterName, serviceVersion, serviceInstanceId, propertyOverrides,
+        MetricsAccess.OPEN);
+  }
 
   public TelemetrySettings {
     propertyOverrides = Map.copyOf(propertyOverrides);
+    metricsAccess = metricsAccess == null ? MetricsAccess.OPEN : metricsAccess;
     if (cardinalityLimit < 2) {
       throw new IllegalArgumentException("cardinality limit must be at least 2, got " + cardinalityLimit);
     }

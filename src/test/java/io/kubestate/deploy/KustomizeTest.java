@@ -70,6 +70,9 @@ class KustomizeTest {
   private static final String CRDS = "customresourcedefinitions";
   /** The flags that make a replica one shard of several: only the sharded overlay may carry them. */
   private static final Set<String> SHARDING_FLAGS = Set.of("--auto-shard", "--total-shards");
+  /** What --metrics-auth=kubernetes creates, API group to resource; it stores nothing. */
+  static final Map<String, String> REVIEWS = Map.of("authentication.k8s.io", "tokenreviews",
+      "authorization.k8s.io", "subjectaccessreviews");
   private static final Pattern VAR_REF = Pattern.compile("\\$\\(([A-Za-z_][A-Za-z0-9_]*)\\)");
 
   private static final KubernetesSerialization SERIALIZATION = new KubernetesSerialization();
@@ -90,7 +93,7 @@ class KustomizeTest {
     }
   }
 
-  private static List<HasMetadata> parse(String yaml) {
+  static List<HasMetadata> parse(String yaml) {
     List<HasMetadata> out = new ArrayList<>();
     for (String doc : yaml.split("(?m)^---\\s*$")) {
       if (!doc.isBlank()) {
@@ -105,7 +108,7 @@ class KustomizeTest {
   @Test
   void everyOverlayIsBuilt() {
     assertThat(BUILDS).containsKeys("base", "overlays/namespaced", "overlays/sharded", "overlays/otlp",
-        "overlays/prometheus-operator", "overlays/tenant-configs");
+        "overlays/prometheus-operator", "overlays/tenant-configs", "overlays/secure-metrics");
   }
 
   @TestFactory
@@ -251,9 +254,13 @@ class KustomizeTest {
 
   // ---- checks run on every install
 
-  /** What the workload holds: reading, and writing the status of MetricsConfigs when it watches them. */
+  /**
+   * What the workload holds: reading, writing the status of MetricsConfigs when it watches them,
+   * and creating reviews when it checks the readers of its metrics.
+   */
   private static void rbacIsReadOnly(List<HasMetadata> objects) {
     boolean configResources = parseArgs(objects).hasMatchedOption("--watch-config-resources");
+    boolean reviews = metricsAuth(objects);
     List<PolicyRule> rules = new ArrayList<>();
     for (ClusterRoleBinding b : of(objects, ClusterRoleBinding.class)) {
       if (bindsWorkload(objects, b.getSubjects())) {
@@ -264,7 +271,10 @@ class KustomizeTest {
     assertThat(rules).isNotEmpty().allSatisfy(rule -> {
       boolean status = configResources && rule.getApiGroups().equals(List.of(ConfigResources.GROUP))
           && rule.getResources().equals(List.of(ConfigResources.PLURAL + "/status"));
-      assertThat(rule.getVerbs()).isNotEmpty().isSubsetOf(status ? STATUS_VERBS : READ_VERBS);
+      boolean review = reviews && rule.getApiGroups().size() == 1 && rule.getResources().size() == 1
+          && rule.getResources().get(0).equals(REVIEWS.get(rule.getApiGroups().get(0)));
+      assertThat(rule.getVerbs()).isNotEmpty()
+          .isSubsetOf(review ? Set.of("create") : status ? STATUS_VERBS : READ_VERBS);
       assertThat(rule.getApiGroups()).doesNotContain("*");
       assertThat(rule.getResources()).isNotEmpty().doesNotContain("*");
       assertThat(rule.getNonResourceURLs()).isNullOrEmpty();
@@ -293,6 +303,9 @@ class KustomizeTest {
     if (parsed.hasMatchedOption("--watch-config-resources")) {
       assertThat(cluster.remove(ConfigResources.GROUP)).as("MetricsConfig resources")
           .containsExactlyInAnyOrder(ConfigResources.PLURAL, ConfigResources.PLURAL + "/status");
+    }
+    if (metricsAuth(objects)) {
+      REVIEWS.forEach((group, resource) -> assertThat(cluster.remove(group)).as(resource).containsExactly(resource));
     }
     if (namespaces.isEmpty()) {
       Map<String, Set<String>> expected = new TreeMap<>(watched);
@@ -370,6 +383,10 @@ class KustomizeTest {
 
   private static ParseResult parseArgs(List<HasMetadata> objects) {
     return RunFlags.parse(expandedArgs(objects));
+  }
+
+  private static boolean metricsAuth(List<HasMetadata> objects) {
+    return "kubernetes".equals(parseArgs(objects).matchedOptionValue("--metrics-auth", "none"));
   }
 
   private static String flag(String arg) {
