@@ -342,9 +342,17 @@ final class RunCommand implements Callable<Integer> {
     StringBuilder detail = new StringBuilder();
     boolean synced = source.ready(this::ownKind);
     boolean ready = synced && first.done();
+    java.time.Instant now = java.time.Instant.now();
     for (Map.Entry<WatchTarget, KindState> e : source.states().entrySet()) {
       detail.append(e.getKey()).append(": ").append(e.getValue().name().toLowerCase(java.util.Locale.ROOT)
-          .replace('_', ' ')).append('\n');
+          .replace('_', ' '));
+      java.time.Instant down = e.getValue() == KindState.SYNCED ? source.downSince(e.getKey()) : null;
+      if (down != null) {
+        // Still ready: restarting the pod would not bring the watch back, and would lose the cache.
+        detail.append(", watch down since ").append(down.truncatedTo(java.time.temporal.ChronoUnit.SECONDS))
+            .append(" (").append(Duration.between(down, now).toSeconds()).append(" s), serving the last known objects");
+      }
+      detail.append('\n');
     }
     if (synced && !ready) {
       detail.append("building the series (first collection)\n");
