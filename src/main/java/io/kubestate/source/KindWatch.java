@@ -173,8 +173,7 @@ final class KindWatch implements AutoCloseable {
         scoped = scoped.withLabelSelector(target.labelSelector());
       }
       NamespaceWatch watch = new NamespaceWatch(ns);
-      watch.loop = new ListWatch(kind.plural() + (kind.group().isEmpty() ? "" : "." + kind.group())
-          + (ns == null ? "" : " in namespace " + ns), scoped, settings, server, new Handler(watch, started));
+      watch.loop = new ListWatch(kind.plural() + (kind.group().isEmpty() ? "" : "." + kind.group()), ns, scoped, settings, server, new Handler(watch, started));
       watches.add(watch);
     }
     watches.forEach(w -> w.loop.start());

@@ -67,6 +67,8 @@ final class ListWatch implements AutoCloseable {
   }
 
   private final String what;
+  private final String resource;
+  private final String namespace;
   private final FilterWatchListDeletable<GenericKubernetesResource, GenericKubernetesResourceList,
       Resource<GenericKubernetesResource>> operation;
   private final WatchSettings settings;
@@ -87,9 +89,16 @@ final class ListWatch implements AutoCloseable {
   private Watch watch;
   private Future<?> pending;
 
-  ListWatch(String what, FilterWatchListDeletable<GenericKubernetesResource, GenericKubernetesResourceList,
+  /**
+   * @param resource the plural and group ("pipelineruns.tekton.dev")
+   * @param namespace the watched namespace, null for all
+   */
+  ListWatch(String resource, String namespace, FilterWatchListDeletable<GenericKubernetesResource, GenericKubernetesResourceList,
       Resource<GenericKubernetesResource>> operation, WatchSettings settings, String server, Sink sink) {
-    this.what = what;
+    this.resource = resource;
+    this.namespace = namespace;
+    int dot = resource.indexOf('.');
+    this.what = (dot < 0 ? resource : resource.substring(0, dot)) + (namespace == null ? "" : " in namespace " + namespace);
     this.operation = operation;
     this.settings = settings;
     this.server = server;
@@ -221,7 +230,8 @@ final class ListWatch implements AutoCloseable {
     watching = true;
     downSince = 0;
     if (failure != null) {
-      logger.info(what + " recovered: watching again from resourceVersion " + resourceVersion);
+      logger.info(what + " recovered");
+      logger.fine(what + ": watching from resourceVersion " + resourceVersion);
       failure = null;
     }
   }
@@ -245,7 +255,10 @@ final class ListWatch implements AutoCloseable {
     down();
     String message;
     if (ApiFailure.code(t) == 403) {
-      message = "forbidden: cannot " + verb + " " + what + " (grant the verbs list and watch on this resource)"
+      message = "forbidden: cannot list and watch " + resource
+          + (namespace == null ? " in all namespaces" : " in namespace " + namespace)
+          + " (grant the verbs list and watch on this resource"
+          + (namespace == null ? " cluster-wide, or restrict --namespaces)" : " in this namespace)")
           + (listed ? "; serving the last known objects until it recovers" : "");
     } else {
       message = "cannot " + verb + " " + what + ", retrying: " + ApiFailure.describe(t, server);
