@@ -15,6 +15,7 @@ import io.kubestate.source.ConfigResources;
 import io.kubestate.source.InformerSource;
 import io.kubestate.source.KindState;
 import io.kubestate.source.Sharding;
+import io.kubestate.source.WatchSettings;
 import io.kubestate.telemetry.StateMetrics;
 import io.kubestate.telemetry.Telemetry;
 import io.kubestate.telemetry.TelemetrySettings;
@@ -92,6 +93,16 @@ final class RunCommand implements Callable<Integer> {
   @Option(names = "--reload-period", paramLabel = "DURATION", defaultValue = "PT2S",
       description = "How often config files are checked for changes, ISO-8601 (default: ${DEFAULT-VALUE}).")
   Duration reloadPeriod;
+
+  @Option(names = "--watch-retry-max", paramLabel = "DURATION", defaultValue = "PT30S",
+      description = "Longest wait between retries of a failed list or watch, which start at 1 s and double, "
+          + "ISO-8601 (default: ${DEFAULT-VALUE}).")
+  Duration watchRetryMax;
+
+  @Option(names = "--watch-grace", paramLabel = "DURATION", defaultValue = "PT5S",
+      description = "How long a kind still counts as up (resource_up 1) after its watch ended, while the next one "
+          + "opens, ISO-8601 (default: ${DEFAULT-VALUE}).")
+  Duration watchGrace;
 
   @Option(names = "--cluster-name", paramLabel = "NAME", defaultValue = "${env:K8S_CLUSTER_NAME}",
       description = "Sets the k8s.cluster.name resource attribute.")
@@ -219,7 +230,10 @@ final class RunCommand implements Callable<Integer> {
           + ": exporting the objects whose UID hashes to it; like every shard, listing and watching all objects");
     }
     own = compiled;
-    InformerSource source = InformerSource.start(client, compiled, namespaces, sharding);
+    WatchSettings pace = WatchSettings.DEFAULT;
+    InformerSource source = InformerSource.start(client, compiled, namespaces, sharding, new WatchSettings(
+        watchRetryMax.compareTo(pace.firstRetry()) < 0 ? watchRetryMax : pace.firstRetry(), watchRetryMax, watchGrace,
+        pace.watchTimeout(), pace.listPage()));
     resources.push(source);
     self.source(() -> source);
     Meter stateMeter = telemetry.meter(StateMetrics.SCOPE, Version.current());

@@ -80,6 +80,7 @@ final class ListWatch implements AutoCloseable {
   private volatile String resourceVersion;
   private volatile boolean listed;
   private volatile boolean watching;
+  private volatile boolean everWatched;
   private volatile boolean closed;
   private volatile long downSince = System.currentTimeMillis();
   private volatile long lastContact;
@@ -125,7 +126,8 @@ final class ListWatch implements AutoCloseable {
    */
   boolean up() {
     long since = downSince;
-    return listed && (watching || since > 0 && System.currentTimeMillis() - since < settings.grace().toMillis());
+    return listed && (watching
+        || everWatched && since > 0 && System.currentTimeMillis() - since < settings.grace().toMillis());
   }
 
   /** Since when the watch is down, or null while it is up. */
@@ -185,9 +187,6 @@ final class ListWatch implements AutoCloseable {
     }
     resourceVersion = version;
     lastContact = System.currentTimeMillis();
-    synchronized (lock) {
-      failures = 0;
-    }
     if (!listed) {
       listed = true;
       sink.listed();
@@ -228,6 +227,7 @@ final class ListWatch implements AutoCloseable {
       watch = opened;
     }
     watching = true;
+    everWatched = true;
     downSince = 0;
     if (failure != null) {
       logger.info(what + " recovered");
@@ -236,10 +236,17 @@ final class ListWatch implements AutoCloseable {
     }
   }
 
+  /**
+   * Lists again, after the backoff: a watch that answers 410 at once after each list would
+   * otherwise list in a loop.
+   */
   private void expired() {
-    logger.info("resourceVersion " + resourceVersion + " of " + what + " is too old for the API server (410 Gone):"
-        + " listing again");
-    submit(() -> list("expired"));
+    String message = "resourceVersion " + resourceVersion + " of " + what + " is too old for the API server"
+        + " (410 Gone): listing again";
+    logger.log(message.equals(failure) ? Level.FINE : Level.INFO, message);
+    failure = message;
+    down();
+    retry(() -> list("expired"));
   }
 
   private boolean gone(RuntimeException e) {
@@ -347,6 +354,9 @@ final class ListWatch implements AutoCloseable {
       }
       received = true;
       lastContact = System.currentTimeMillis();
+      synchronized (lock) {
+        failures = 0;
+      }
       if (obj != null && obj.getMetadata() != null && obj.getMetadata().getResourceVersion() != null) {
         resourceVersion = obj.getMetadata().getResourceVersion();
       }
