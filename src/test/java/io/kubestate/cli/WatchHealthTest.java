@@ -85,8 +85,11 @@ class WatchHealthTest {
   void aWatchFailingAfterTheFirstListIsRetriedWithoutListingAndShowsDown() throws Exception {
     api.fail("watch", 500);
     exporter();
-    await().atMost(Duration.ofSeconds(30)).ignoreExceptions().untilAsserted(() ->
-        assertThat(get(health + "/readyz").body()).contains("PipelineRun: synced, watch down since"));
+    await().atMost(Duration.ofSeconds(30)).ignoreExceptions().untilAsserted(() -> {
+      HttpResponse<String> ready = get(health + "/readyz");
+      assertThat(ready.statusCode()).isEqualTo(200);
+      assertThat(ready.body()).contains("PipelineRun: synced, watch down since");
+    });
     // Every sample taken while the watch is down says so, and readiness holds.
     await().atMost(Duration.ofSeconds(60)).until(() -> {
       assertThat(scrape()).contains(UP + "0").contains("kube_state_otel_watch_age_seconds{group=\"tekton.dev\"");
