@@ -2,6 +2,8 @@ package io.kubestate.cli;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.logging.Handler;
+import java.util.logging.LogRecord;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -26,6 +28,21 @@ final class Logging {
     quiet("io.vertx", Level.WARNING);
     quiet("io.netty", Level.WARNING);
     quiet("okhttp3", Level.WARNING);
+    // fabric8 reports a dropped connection with its own stack traces ("Queued close did not
+    // succeed"); the exporter says what failed in a line of its own, so they are kept for FINE.
+    for (Handler h : Logger.getLogger("").getHandlers()) {
+      h.setFilter(Logging::demoteLibraryTraces);
+    }
+  }
+
+  private static boolean demoteLibraryTraces(LogRecord r) {
+    if (r.getThrown() != null && r.getLoggerName() != null && r.getLoggerName().startsWith("io.fabric8")
+        && r.getLevel().intValue() < Level.SEVERE.intValue()) {
+      r.setLevel(Level.FINE);
+      return Logger.getLogger("").getHandlers().length > 0
+          && Logger.getLogger("").getHandlers()[0].getLevel().intValue() <= Level.FINE.intValue();
+    }
+    return true;
   }
 
   private static void quiet(String name, Level level) {

@@ -16,6 +16,7 @@ import io.kubestate.source.ConfigResources;
 import io.kubestate.source.InformerSource;
 import io.kubestate.source.KindState;
 import io.kubestate.source.Sharding;
+import io.kubestate.source.WatchSettings;
 import io.kubestate.telemetry.StateMetrics;
 import io.kubestate.telemetry.Telemetry;
 import io.kubestate.telemetry.TelemetrySettings;
@@ -87,6 +88,16 @@ final class RunCommand implements Callable<Integer> {
   @Option(names = "--reload-period", paramLabel = "DURATION", defaultValue = "PT2S",
       description = "How often config files are checked for changes, ISO-8601 (default: ${DEFAULT-VALUE}).")
   Duration reloadPeriod;
+
+  @Option(names = "--watch-retry-max", paramLabel = "DURATION", defaultValue = "PT30S",
+      description = "Longest wait between retries of a failed list or watch, which start at 1 s and double, "
+          + "ISO-8601 (default: ${DEFAULT-VALUE}).")
+  Duration watchRetryMax;
+
+  @Option(names = "--watch-grace", paramLabel = "DURATION", defaultValue = "PT5S",
+      description = "How long a kind still counts as up (resource_up 1) after its watch ended, while the next one "
+          + "opens, ISO-8601 (default: ${DEFAULT-VALUE}).")
+  Duration watchGrace;
 
   @Option(names = "--cluster-name", paramLabel = "NAME", defaultValue = "${env:K8S_CLUSTER_NAME}",
       description = "Sets the k8s.cluster.name resource attribute.")
@@ -225,7 +236,10 @@ final class RunCommand implements Callable<Integer> {
           + ": exporting the objects whose UID hashes to it; like every shard, listing and watching all objects");
     }
     own = compiled;
-    InformerSource source = InformerSource.start(client, compiled, namespaces, sharding);
+    WatchSettings pace = WatchSettings.DEFAULT;
+    InformerSource source = InformerSource.start(client, compiled, namespaces, sharding, new WatchSettings(
+        watchRetryMax.compareTo(pace.firstRetry()) < 0 ? watchRetryMax : pace.firstRetry(), watchRetryMax, watchGrace,
+        pace.watchTimeout(), pace.listPage()));
     resources.push(source);
     self.source(() -> source);
     Meter stateMeter = telemetry.meter(StateMetrics.SCOPE, Version.current());
@@ -349,9 +363,17 @@ final class RunCommand implements Callable<Integer> {
     StringBuilder detail = new StringBuilder();
     boolean synced = source.ready(this::ownKind);
     boolean ready = synced && first.done();
+    java.time.Instant now = java.time.Instant.now();
     for (Map.Entry<WatchTarget, KindState> e : source.states().entrySet()) {
       detail.append(e.getKey()).append(": ").append(e.getValue().name().toLowerCase(java.util.Locale.ROOT)
-          .replace('_', ' ')).append('\n');
+          .replace('_', ' '));
+      java.time.Instant down = e.getValue() == KindState.SYNCED ? source.downSince(e.getKey()) : null;
+      if (down != null) {
+        // Still ready: restarting the pod would not bring the watch back, and would lose the cache.
+        detail.append(", watch down since ").append(down.truncatedTo(java.time.temporal.ChronoUnit.SECONDS))
+            .append(" (").append(Duration.between(down, now).toSeconds()).append(" s), serving the last known objects");
+      }
+      detail.append('\n');
     }
     if (synced && !ready) {
       detail.append("building the series (first collection)\n");

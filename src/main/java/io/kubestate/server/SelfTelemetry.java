@@ -63,13 +63,42 @@ public final class SelfTelemetry {
         .setDescription("The running version of kube-state-otel; always 1.")
         .buildWithCallback(m -> m.record(1, Attributes.of(VERSION, version)));
     meter.gaugeBuilder("kube_state_otel.resource.up").ofLongs()
-        .setDescription("1 when the watch of a kind (in a namespace, or cluster-wide) has listed and is not failing.")
+        .setDescription("1 when the watch of a kind (in a namespace, or cluster-wide) has listed and is watching, or"
+            + " was within the last few seconds while a watch the API server ended opens again; 0 while it is down.")
         .buildWithCallback(m -> {
           InformerSource s = self.source.get().get();
           if (s != null) {
             for (WatchStatus w : s.statuses()) {
               m.record(w.up() ? 1 : 0, Attributes.of(GROUP, w.group(), VERSION, w.version(), KIND, w.kind(),
                   NAMESPACE, w.namespace()));
+            }
+          }
+        });
+    meter.gaugeBuilder("kube_state_otel.watch.age").setUnit("s")
+        .setDescription("Seconds since the watch of a kind (in a namespace, or cluster-wide) last received an event"
+            + " or a bookmark, or listed; grows while the watch is down, or while nothing changes and the API server"
+            + " sends no bookmarks.")
+        .buildWithCallback(m -> {
+          InformerSource s = self.source.get().get();
+          if (s != null) {
+            for (WatchStatus w : s.statuses()) {
+              if (w.sinceContact() != null) {
+                m.record(w.sinceContact(), Attributes.of(GROUP, w.group(), VERSION, w.version(), KIND, w.kind(),
+                    NAMESPACE, w.namespace()));
+              }
+            }
+          }
+        });
+    meter.counterBuilder("kube_state_otel.relists").setUnit("{list}")
+        .setDescription("Full lists of a kind after its first, by reason: expired (the API server answered 410 Gone"
+            + " to a watch) or config (the families read fields the cache lacks).")
+        .buildWithCallback(m -> {
+          InformerSource s = self.source.get().get();
+          if (s != null) {
+            for (WatchStatus w : s.statuses()) {
+              w.relists().forEach((reason, n) -> m.record(n, Attributes.builder().put(GROUP, w.group())
+                  .put(VERSION, w.version()).put(KIND, w.kind()).put(NAMESPACE, w.namespace())
+                  .put("reason", reason).build()));
             }
           }
         });

@@ -41,6 +41,13 @@ public final class InformerSource implements ObjectStore, AutoCloseable {
   private final List<String> namespaces;
   private final Discovery discovery;
   private final Sharding sharding;
+  private final WatchSettings settings;
+  /** Kinds the API answered 404 for: not served, until a watch of theirs lists again. */
+  private final Set<WatchTarget> gone = ConcurrentHashMap.newKeySet();
+  /** Lists again of a kind because its families read fields its cache lacks; its loops start over then. */
+  private final Map<WatchTarget, java.util.concurrent.atomic.LongAdder> configRelists = new ConcurrentHashMap<>();
+  /** The problem last logged per kind, so that each is logged once, and again only when it changes. */
+  private final Map<WatchTarget, String> logged = new ConcurrentHashMap<>();
   private final Map<WatchTarget, KindWatch> watches = new ConcurrentHashMap<>();
   private final Map<WatchTarget, KindState> states = new ConcurrentHashMap<>();
   private final Map<WatchTarget, Projection> projections = new ConcurrentHashMap<>();
@@ -57,7 +64,9 @@ public final class InformerSource implements ObjectStore, AutoCloseable {
   private volatile boolean crdWatchFailed;
   private volatile boolean closed;
 
-  private InformerSource(KubernetesClient client, List<String> namespaces, Sharding sharding) {
+  private InformerSource(KubernetesClient client, List<String> namespaces, Sharding sharding,
+      WatchSettings settings) {
+    this.settings = settings;
     this.client = client;
     this.namespaces = List.copyOf(namespaces);
     this.sharding = sharding;
@@ -80,7 +89,7 @@ public final class InformerSource implements ObjectStore, AutoCloseable {
    */
   public static InformerSource start(KubernetesClient client, Collection<WatchTarget> targets, List<String> namespaces,
       Sharding sharding) {
-    InformerSource source = new InformerSource(client, namespaces, sharding);
+    InformerSource source = new InformerSource(client, namespaces, sharding, WatchSettings.DEFAULT);
     source.watchDefinitions();
     source.replaceTargets(targets);
     return source;
@@ -94,7 +103,13 @@ public final class InformerSource implements ObjectStore, AutoCloseable {
    */
   public static InformerSource start(KubernetesClient client, CompiledConfig config, List<String> namespaces,
       Sharding sharding) {
-    InformerSource source = new InformerSource(client, namespaces, sharding);
+    return start(client, config, namespaces, sharding, WatchSettings.DEFAULT);
+  }
+
+  /** As {@link #start(KubernetesClient, CompiledConfig, List, Sharding)}, at the pace of {@code settings}. */
+  public static InformerSource start(KubernetesClient client, CompiledConfig config, List<String> namespaces,
+      Sharding sharding, WatchSettings settings) {
+    InformerSource source = new InformerSource(client, namespaces, sharding, settings);
     source.watchDefinitions();
     source.replaceTargets(config);
     return source;
@@ -187,6 +202,7 @@ public final class InformerSource implements ObjectStore, AutoCloseable {
           scopedProjections.remove(t);
         } else if (!next.get(t).equals(projections.put(t, next.get(t))) && watches.containsKey(t)) {
           stop(t);
+          configRelists.computeIfAbsent(t, k -> new java.util.concurrent.atomic.LongAdder()).increment();
           states.put(t, KindState.WAITING);
           resolve(t, FIRST_RETRY);
         }
@@ -277,8 +293,10 @@ public final class InformerSource implements ObjectStore, AutoCloseable {
     try {
       ResolvedKind kind = discovery.resolve(target);
       if (kind != null) {
-        KindWatch watch = new KindWatch(target, kind, sharding,
-            projections.getOrDefault(target, Projection.whole()));
+        KindWatch[] started = new KindWatch[1];
+        KindWatch watch = new KindWatch(target, kind, sharding, projections.getOrDefault(target, Projection.whole()),
+            settings, why -> scheduler.execute(() -> vanished(target, started[0], why)));
+        started[0] = watch;
         watch.scope(scopedProjections.getOrDefault(target, Map.of()));
         try {
           watch.start(client, namespaces);
@@ -288,8 +306,10 @@ public final class InformerSource implements ObjectStore, AutoCloseable {
         }
         watches.put(target, watch);
         states.put(target, KindState.SYNCING);
-        logger.info("watching " + kind.plural() + (kind.group().isEmpty() ? "" : "." + kind.group()) + "/"
-            + kind.version() + (namespaces.isEmpty() || !kind.namespaced() ? "" : " in namespaces " + namespaces));
+        if (logged.remove(target) != null || !gone.contains(target)) {
+          logger.info("watching " + kind.plural() + (kind.group().isEmpty() ? "" : "." + kind.group()) + "/"
+              + kind.version() + (namespaces.isEmpty() || !kind.namespaced() ? "" : " in namespaces " + namespaces));
+        }
         return;
       }
       problem = "the API serves none of the versions " + target.versions() + " of " + target.kind()
@@ -298,9 +318,33 @@ public final class InformerSource implements ObjectStore, AutoCloseable {
     } catch (RuntimeException e) {
       problem = "cannot ask the API about " + target.kind() + ": " + KindWatch.rootMessage(e);
     }
-    logger.warning(problem + "; retrying in " + backoff.toSeconds() + " s");
+    if (!problem.equals(logged.put(target, problem))) {
+      logger.warning(problem + "; retrying, and saying so again only if that changes");
+    } else {
+      logger.fine(problem + "; retrying in " + backoff.toSeconds() + " s");
+    }
     Duration next = backoff.multipliedBy(2).compareTo(MAX_RETRY) > 0 ? MAX_RETRY : backoff.multipliedBy(2);
     retries.put(target, scheduler.schedule(() -> resolve(target, next), backoff.toMillis(), TimeUnit.MILLISECONDS));
+  }
+
+  /**
+   * The API answered 404 to a list or watch of a kind: its objects are forgotten at once, so that
+   * its series go at the next collection, and discovery asks again now and then, as for a kind
+   * whose CRD is not installed. Logged once, until the kind is served again.
+   */
+  private void vanished(WatchTarget target, KindWatch watch, String why) {
+    if (watch == null || watches.get(target) != watch) {
+      return;
+    }
+    stop(target);
+    states.put(target, KindState.NOT_SERVED);
+    if (gone.add(target)) {
+      logger.warning(target.kind() + (target.group().isEmpty() ? "" : "." + target.group())
+          + " is not served any more (" + why + "): its series are gone until the API serves it again");
+    } else {
+      logger.fine(target.kind() + " still not served: " + why);
+    }
+    retry(target, MAX_RETRY);
   }
 
   private void retry(WatchTarget target, Duration after) {
@@ -374,7 +418,14 @@ public final class InformerSource implements ObjectStore, AutoCloseable {
         continue;
       }
       KindWatch w = watches.get(t);
-      out.put(t, w != null && w.synced() ? KindState.SYNCED : s);
+      if (w != null && w.synced()) {
+        if (gone.remove(t)) {
+          logger.info(t.kind() + (t.group().isEmpty() ? "" : "." + t.group()) + " is served again");
+        }
+        out.put(t, KindState.SYNCED);
+      } else {
+        out.put(t, gone.contains(t) ? KindState.NOT_SERVED : s);
+      }
     }
     return out;
   }
@@ -395,13 +446,27 @@ public final class InformerSource implements ObjectStore, AutoCloseable {
     List<WatchStatus> out = new ArrayList<>();
     for (WatchTarget t : order) {
       KindWatch w = watches.get(t);
-      if (w != null) {
+      java.util.concurrent.atomic.LongAdder config = configRelists.get(t);
+      if (w != null && config != null) {
+        for (WatchStatus s : w.statuses()) {
+          Map<String, Long> relists = new java.util.TreeMap<>(s.relists());
+          relists.put("config", config.sum());
+          out.add(new WatchStatus(s.group(), s.version(), s.kind(), s.namespace(), s.up(), s.downSince(),
+              s.sinceContact(), relists));
+        }
+      } else if (w != null) {
         out.addAll(w.statuses());
       } else if (states.containsKey(t)) {
         out.add(new WatchStatus(t.group(), t.versions().get(0), t.kind(), "", false));
       }
     }
     return out;
+  }
+
+  /** Since when a watch of the kind is down, or null when its watches are up or it has none. */
+  public java.time.Instant downSince(WatchTarget target) {
+    KindWatch w = watches.get(target);
+    return w == null ? null : w.downSince();
   }
 
   /** Cached objects per watched kind. */

@@ -3,13 +3,11 @@ package io.kubestate.source;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResourceList;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.fabric8.kubernetes.client.RequestConfigBuilder;
 import io.fabric8.kubernetes.client.dsl.FilterWatchListDeletable;
 import io.fabric8.kubernetes.client.dsl.MixedOperation;
 import io.fabric8.kubernetes.client.dsl.Resource;
 import io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext;
-import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
-import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
 import io.kubestate.expr.Projection;
 import io.kubestate.expr.WatchTarget;
 import java.util.ArrayList;
@@ -23,7 +21,7 @@ import java.util.logging.Level;
 import java.util.logging.Logger;
 
 /**
- * The informers of one kind (one per namespace when namespaces are restricted) and the cache the
+ * The list-watch loops of one kind (one per namespace when namespaces are restricted) and the cache the
  * collections read: each object kept as the plain map the families evaluate, indexed by namespace
  * so that a config scoped to one namespace walks only that namespace's objects.
  *
@@ -33,8 +31,8 @@ import java.util.logging.Logger;
  */
 final class KindWatch implements AutoCloseable {
   private static final Logger logger = Logger.getLogger(KindWatch.class.getName());
-  /** Objects per list request: the informer then holds one page of whole objects at a time, not all. */
-  static final long LIST_PAGE = 500;
+  /** Objects per list request: one page of whole objects is held at a time, not all. */
+  static final long LIST_PAGE = WatchSettings.DEFAULT.listPage();
 
   private final WatchTarget target;
   private final ResolvedKind kind;
@@ -47,6 +45,8 @@ final class KindWatch implements AutoCloseable {
   private final Sharding sharding;
   private final Projection projection;
   private volatile Map<String, Projection> scoped = Map.of();
+  private final WatchSettings settings;
+  private final java.util.function.Consumer<String> onGone;
   private KubernetesClient client;
 
   KindWatch(WatchTarget target, ResolvedKind kind) {
@@ -58,6 +58,14 @@ final class KindWatch implements AutoCloseable {
   }
 
   KindWatch(WatchTarget target, ResolvedKind kind, Sharding sharding, Projection projection) {
+    this(target, kind, sharding, projection, WatchSettings.DEFAULT, why -> { });
+  }
+
+  /** @param onGone told, with the answer in words, when the API answers 404: the kind is not served any more */
+  KindWatch(WatchTarget target, ResolvedKind kind, Sharding sharding, Projection projection, WatchSettings settings,
+      java.util.function.Consumer<String> onGone) {
+    this.settings = settings;
+    this.onGone = onGone;
     this.target = target;
     this.kind = kind;
     this.sharding = sharding;
@@ -100,7 +108,11 @@ final class KindWatch implements AutoCloseable {
         .withPlural(kind.plural())
         .withNamespaced(kind.namespaced())
         .build();
-    return client.genericKubernetesResources(ctx);
+    // Each end of a watch must reach the loop, which resumes it, instead of fabric8 reconnecting
+    // behind its back: a watch that is down would not show.
+    KubernetesClient own = client.newClient(new RequestConfigBuilder(client.getConfiguration().getRequestConfig())
+        .withWatchReconnectLimit(0).build()).adapt(KubernetesClient.class);
+    return own.genericKubernetesResources(ctx);
   }
 
   /**
@@ -118,7 +130,7 @@ final class KindWatch implements AutoCloseable {
     int refilled = 0;
     do {
       GenericKubernetesResourceList page = listing.list(new io.fabric8.kubernetes.api.model.ListOptionsBuilder()
-          .withLimit(LIST_PAGE).withContinue(cont).build());
+          .withLimit(settings.listPage()).withContinue(cont).build());
       for (GenericKubernetesResource obj : page.getItems()) {
         Map<String, Map<String, Object>> inNamespace = objects.get(namespace);
         String version = informedVersion(obj);
@@ -139,10 +151,9 @@ final class KindWatch implements AutoCloseable {
 
   private String informedVersion(GenericKubernetesResource obj) {
     for (NamespaceWatch w : watches) {
-      GenericKubernetesResource known = w.informer.getStore().getByKey(
-          io.fabric8.kubernetes.client.informers.cache.Cache.metaNamespaceKeyFunc(obj));
-      if (known != null) {
-        return known.getMetadata().getResourceVersion();
+      String version = w.loop.version(obj);
+      if (version != null) {
+        return version;
       }
     }
     return null;
@@ -154,48 +165,25 @@ final class KindWatch implements AutoCloseable {
         operation();
     List<String> scopes = kind.namespaced() && !namespaces.isEmpty() ? namespaces : Collections.singletonList(null);
     long started = System.nanoTime();
+    String server = client.getConfiguration().getMasterUrl();
     for (String ns : scopes) {
       FilterWatchListDeletable<GenericKubernetesResource, GenericKubernetesResourceList,
           Resource<GenericKubernetesResource>> scoped = ns == null ? op.inAnyNamespace() : op.inNamespace(ns);
       if (target.labelSelector() != null) {
         scoped = scoped.withLabelSelector(target.labelSelector());
       }
-      SharedIndexInformer<GenericKubernetesResource> informer = scoped.withLimit(LIST_PAGE).runnableInformer(0);
-      // This cache holds the objects; fabric8's own store would hold a second, whole copy of each.
-      informer.itemStore(new VersionStore()).removeNamespaceIndex();
-      NamespaceWatch watch = new NamespaceWatch(ns, informer);
+      NamespaceWatch watch = new NamespaceWatch(ns);
+      watch.loop = new ListWatch(kind.plural() + (kind.group().isEmpty() ? "" : "." + kind.group()), ns, scoped, settings, server, new Handler(watch, started));
       watches.add(watch);
-      watch.informer.addEventHandler(new Handler(watch));
-      watch.informer.start().whenComplete((v, t) -> {
-        if (t == null) {
-          logger.info(String.format("synced %,d %s%s in %.1f s", watch.informer.getStore().list().size(),
-              kind.plural(), ns == null ? "" : " in namespace " + ns, (System.nanoTime() - started) / 1e9));
-        }
-      });
     }
+    watches.forEach(w -> w.loop.start());
   }
 
   static String rootMessage(Throwable t) {
-    Throwable c = t;
-    while (c.getCause() != null && c.getCause() != c) {
-      c = c.getCause();
-    }
-    return c.getMessage() == null ? c.toString() : c.getMessage();
+    return ApiFailure.rootMessage(t);
   }
 
-  static KubernetesClientException apiError(Throwable t) {
-    for (Throwable c = t; c != null; c = c.getCause() == c ? null : c.getCause()) {
-      if (c instanceof KubernetesClientException k && k.getCode() > 0) {
-        return k;
-      }
-    }
-    return null;
-  }
-
-  /**
-   * Every informer has listed once and this cache has received that list: the informer's own
-   * synced flag comes before its handlers have been told of the listed objects.
-   */
+  /** Every loop has received its first list in full, and this cache holds it. */
   boolean synced() {
     return !watches.isEmpty() && watches.stream().allMatch(NamespaceWatch::synced);
   }
@@ -218,12 +206,24 @@ final class KindWatch implements AutoCloseable {
     List<WatchStatus> out = new ArrayList<>();
     for (NamespaceWatch w : watches) {
       out.add(new WatchStatus(kind.group(), kind.version(), kind.kind(), w.namespace == null ? "" : w.namespace,
-          w.up()));
+          w.loop.up(), w.loop.downSince(), w.loop.secondsSinceContact(), w.loop.relists()));
     }
     return out;
   }
 
   /** Informer events by type: add, update, delete. */
+  /** Since when the first of its watches that is down went down; null when all are up. */
+  java.time.Instant downSince() {
+    java.time.Instant first = null;
+    for (NamespaceWatch w : watches) {
+      java.time.Instant since = w.loop.downSince();
+      if (since != null && (first == null || since.isBefore(first))) {
+        first = since;
+      }
+    }
+    return first;
+  }
+
   Map<String, Long> events() {
     Map<String, Long> out = new java.util.TreeMap<>();
     events.forEach((k, v) -> out.put(k, v.sum()));
@@ -232,7 +232,7 @@ final class KindWatch implements AutoCloseable {
 
   @Override
   public void close() {
-    watches.forEach(w -> w.informer.close());
+    watches.forEach(w -> w.loop.close());
     watches.clear();
     objects.clear();
   }
@@ -307,106 +307,60 @@ final class KindWatch implements AutoCloseable {
     return sharding.owns(r.getMetadata().getUid());
   }
 
-  /** Of the listed objects, those this cache takes: other shards' never reach it. */
-  private long owned(List<GenericKubernetesResource> listed) {
-    return sharding.split() ? listed.stream().filter(this::owns).count() : listed.size();
-  }
-
   private void count(String type) {
     events.computeIfAbsent(type, k -> new LongAdder()).increment();
   }
 
-  /**
-   * One informer and whether it is failing. fabric8 retries a failed list or watch forever with
-   * backoff; the handler only makes the failure visible (once per distinct error, and again when
-   * it recovers) and keeps the informer alive, also on a 403 before the first list.
-   */
-  private final class NamespaceWatch {
+  /** The list-watch loop of one namespace (or of all) and how many of its objects the cache holds. */
+  private static final class NamespaceWatch {
     final String namespace;
-    final SharedIndexInformer<GenericKubernetesResource> informer;
     final java.util.concurrent.atomic.AtomicInteger cached = new java.util.concurrent.atomic.AtomicInteger();
-    volatile String failure;
-    volatile boolean listed;
-    volatile boolean caughtUp;
+    ListWatch loop;
 
-    NamespaceWatch(String namespace, SharedIndexInformer<GenericKubernetesResource> informer) {
+    NamespaceWatch(String namespace) {
       this.namespace = namespace;
-      this.informer = informer;
-      informer.exceptionHandler(this::failed);
     }
 
-    boolean up() {
-      return synced() && failure == null;
-    }
-
-    /**
-     * Listed, and this cache holds as many objects as the informer's store holds of this shard:
-     * after a failed first list, fabric8 may tell its handlers of the listed objects only after it
-     * reports the list.
-     */
     boolean synced() {
-      if (!caughtUp) {
-        caughtUp = listed && informer.hasSynced() && cached.get() >= owned(informer.getIndexer().list());
-      }
-      return caughtUp;
-    }
-
-    private boolean failed(boolean started, Throwable t) {
-      KubernetesClientException api = apiError(t);
-      String message;
-      if (api != null && api.getCode() == 403) {
-        message = "forbidden: cannot list and watch " + kind.plural() + (kind.group().isEmpty() ? "" : "." + kind.group())
-            + (namespace == null ? " in all namespaces" : " in namespace " + namespace)
-            + " (grant the verbs list and watch on this resource"
-            + (namespace == null ? " cluster-wide, or restrict --namespaces)" : " in this namespace)")
-            + (started ? "; serving the last known objects until it recovers" : "");
-      } else {
-        message = "watch of " + kind.plural() + (namespace == null ? "" : " in namespace " + namespace)
-            + " failed, retrying: " + rootMessage(t);
-      }
-      if (!message.equals(failure)) {
-        logger.log(Level.WARNING, message);
-      }
-      failure = message;
-      return true;
-    }
-
-    void listed() {
-      listed = true;
-      if (failure != null) {
-        logger.info(kind.plural() + (namespace == null ? "" : " in namespace " + namespace) + " recovered");
-        failure = null;
-      }
+      return loop.listed();
     }
   }
 
   /** Converts at event time, so that a collection only reads ready-made maps. */
-  private final class Handler implements ResourceEventHandler<GenericKubernetesResource> {
+  private final class Handler implements ListWatch.Sink {
     private final NamespaceWatch watch;
+    private final long started;
 
-    Handler(NamespaceWatch watch) {
+    Handler(NamespaceWatch watch, long started) {
       this.watch = watch;
+      this.started = started;
     }
 
     @Override
-    public void onList(String resourceVersion, boolean remainedEmpty) {
-      watch.listed();
+    public void listed() {
+      logger.info(String.format("synced %,d %s%s in %.1f s", watch.cached.get(), kind.plural(),
+          watch.namespace == null ? "" : " in namespace " + watch.namespace, (System.nanoTime() - started) / 1e9));
     }
 
     @Override
-    public void onAdd(GenericKubernetesResource obj) {
+    public void gone(String why) {
+      onGone.accept(why);
+    }
+
+    @Override
+    public void added(GenericKubernetesResource obj) {
       count("add");
       put(obj);
     }
 
     @Override
-    public void onUpdate(GenericKubernetesResource oldObj, GenericKubernetesResource newObj) {
+    public void updated(GenericKubernetesResource newObj) {
       count("update");
       put(newObj);
     }
 
     @Override
-    public void onDelete(GenericKubernetesResource obj, boolean deletedFinalStateUnknown) {
+    public void deleted(GenericKubernetesResource obj) {
       count("delete");
       if (forget(obj)) {
         watch.cached.decrementAndGet();

@@ -1,0 +1,197 @@
+package io.kubestate.testing;
+
+import io.fabric8.mockwebserver.MockWebServer;
+import io.fabric8.mockwebserver.http.Dispatcher;
+import io.fabric8.mockwebserver.http.MockResponse;
+import io.fabric8.mockwebserver.http.RecordedRequest;
+import io.fabric8.mockwebserver.http.Response;
+import io.fabric8.mockwebserver.http.WebSocket;
+import io.fabric8.mockwebserver.http.WebSocketListener;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * A Kubernetes API server serving PipelineRuns (tekton.dev/v1) whose faults a test chooses: it
+ * answers a chosen status to the lists or watches of a resource, ends the open watches, and logs
+ * every request it receives ("list pipelineruns", "watch pipelineruns rv=12"). Watches are
+ * WebSockets, as fabric8 opens them, and hold until ended. CustomResourceDefinitions answer 403,
+ * as to an exporter without the right to read them.
+ */
+public final class ScriptedApiServer implements AutoCloseable {
+  private static final Pattern COLLECTION = Pattern.compile("/apis/([^/]+)/([^/]+)(?:/namespaces/([^/]+))?/([^/]+)");
+
+  private final MockWebServer server = new MockWebServer();
+  private final AtomicLong version = new AtomicLong(100);
+  private final Map<String, String> runs = new ConcurrentHashMap<>();
+  private final List<WebSocket> watches = new CopyOnWriteArrayList<>();
+  private final List<String> log = new CopyOnWriteArrayList<>();
+  /** By "list pipelineruns" or "watch pipelineruns": the status answered instead. */
+  private final Map<String, Integer> faults = new ConcurrentHashMap<>();
+  private final Map<String, Integer> once = new ConcurrentHashMap<>();
+
+  public ScriptedApiServer() {
+    server.setDispatcher(new Dispatcher() {
+      @Override
+      public MockResponse dispatch(RecordedRequest request) {
+        return answer(request);
+      }
+    });
+    server.start(InetAddress.getLoopbackAddress(), 0);
+  }
+
+  public String url() {
+    return "http://127.0.0.1:" + server.getPort();
+  }
+
+  /** Creates or replaces a PipelineRun in namespace ci with this status, and tells the watches. */
+  public void put(String name, String status) {
+    long rv = version.incrementAndGet();
+    boolean known = runs.containsKey(name);
+    String json = "{\"apiVersion\":\"tekton.dev/v1\",\"kind\":\"PipelineRun\",\"metadata\":{\"name\":\"" + name
+        + "\",\"namespace\":\"ci\",\"uid\":\"uid-" + name + "\",\"resourceVersion\":\"" + rv + "\","
+        + "\"creationTimestamp\":\"2026-01-05T10:00:00Z\"},\"status\":" + status + "}";
+    runs.put(name, json);
+    send("{\"type\":\"" + (known ? "MODIFIED" : "ADDED") + "\",\"object\":" + json + "}");
+  }
+
+  /** From now on, answers {@code code} to every request of {@code verb} ("list" or "watch") on pipelineruns. */
+  public void fail(String verb, int code) {
+    faults.put(verb, code);
+  }
+
+  /** Answers {@code code} to the next request of {@code verb} on pipelineruns only. */
+  public void failOnce(String verb, int code) {
+    once.put(verb, code);
+  }
+
+  public void heal() {
+    faults.clear();
+  }
+
+  /** Ends every open watch, after a bookmark, as the API server does at a watch's timeout. */
+  public void endWatches() {
+    send(bookmark());
+    for (WebSocket w : watches) {
+      w.close(1000, "watch ended");
+    }
+    watches.clear();
+  }
+
+  /** The requests received on pipelineruns, in order. */
+  public List<String> requests() {
+    return new ArrayList<>(log);
+  }
+
+  public long count(String prefix) {
+    return log.stream().filter(r -> r.startsWith(prefix)).count();
+  }
+
+  private void send(String event) {
+    for (WebSocket w : watches) {
+      w.send(event);
+    }
+  }
+
+  private String bookmark() {
+    return "{\"type\":\"BOOKMARK\",\"object\":{\"apiVersion\":\"tekton.dev/v1\",\"kind\":\"PipelineRun\","
+        + "\"metadata\":{\"resourceVersion\":\"" + version.get() + "\"}}}";
+  }
+
+  private MockResponse answer(RecordedRequest request) {
+    String target = request.getPath();
+    int q = target.indexOf('?');
+    String path = q < 0 ? target : target.substring(0, q);
+    Map<String, String> query = query(q < 0 ? "" : target.substring(q + 1));
+    String discovery = discovery(path);
+    if (discovery != null) {
+      return json(200, discovery);
+    }
+    Matcher m = COLLECTION.matcher(path);
+    if (!m.matches()) {
+      return status(404, "NotFound");
+    }
+    if (m.group(4).equals("customresourcedefinitions")) {
+      return status(403, "Forbidden");
+    }
+    if (!m.group(4).equals("pipelineruns")) {
+      return status(404, "NotFound");
+    }
+    boolean watch = "true".equals(query.get("watch"));
+    String verb = watch ? "watch" : "list";
+    log.add(verb + " pipelineruns" + (watch ? " rv=" + query.get("resourceVersion") : ""));
+    Integer fault = once.remove(verb);
+    fault = fault != null ? fault : faults.get(verb);
+    if (fault != null) {
+      return status(fault, fault == 404 ? "NotFound" : fault == 410 ? "Expired" : "InternalError");
+    }
+    if (!watch) {
+      return json(200, "{\"apiVersion\":\"tekton.dev/v1\",\"kind\":\"PipelineRunList\",\"metadata\":{"
+          + "\"resourceVersion\":\"" + version.get() + "\"},\"items\":[" + String.join(",", runs.values()) + "]}");
+    }
+    return new MockResponse().withWebSocketUpgrade(new WebSocketListener() {
+      @Override
+      public void onOpen(WebSocket socket, Response response) {
+        watches.add(socket);
+      }
+
+      @Override
+      public void onClosing(WebSocket socket, int code, String reason) {
+        watches.remove(socket);
+      }
+
+      @Override
+      public void onFailure(WebSocket socket, Throwable t, Response response) {
+        watches.remove(socket);
+      }
+    });
+  }
+
+  private static String discovery(String path) {
+    return switch (path) {
+      case "/version" -> "{\"major\":\"1\",\"minor\":\"33\",\"gitVersion\":\"v1.33.0\"}";
+      case "/apis/tekton.dev/v1" -> "{\"kind\":\"APIResourceList\",\"apiVersion\":\"v1\",\"groupVersion\":"
+          + "\"tekton.dev/v1\",\"resources\":[{\"name\":\"pipelineruns\",\"singularName\":\"\",\"namespaced\":true,"
+          + "\"kind\":\"PipelineRun\",\"verbs\":[\"get\",\"list\",\"watch\"]}]}";
+      default -> null;
+    };
+  }
+
+  private static MockResponse status(int code, String reason) {
+    return json(code, "{\"kind\":\"Status\",\"apiVersion\":\"v1\",\"metadata\":{},\"status\":\"Failure\","
+        + "\"message\":\"answered " + code + " by the test\",\"reason\":\"" + reason + "\",\"code\":" + code + "}");
+  }
+
+  private static MockResponse json(int code, String body) {
+    return new MockResponse().setResponseCode(code).setHeader("Content-Type", "application/json").setBody(body);
+  }
+
+  private static Map<String, String> query(String query) {
+    Map<String, String> out = new HashMap<>();
+    for (String pair : query.split("&")) {
+      int eq = pair.indexOf('=');
+      if (eq > 0) {
+        out.put(pair.substring(0, eq), URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8));
+      }
+    }
+    return out;
+  }
+
+  @Override
+  public void close() throws IOException {
+    for (WebSocket w : watches) {
+      w.close(1001, "server stopping");
+    }
+    server.close();
+  }
+}
