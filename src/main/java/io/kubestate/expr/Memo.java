@@ -75,6 +75,7 @@ public final class Memo {
       boolean unchanged, Instant now, Recorder rec) {
     List<Entry> out = made;
     out.clear();
+    rec.newObject();
     int p = 0;
     for (CompiledFamily f : families) {
       Entry[] earlier = null;
@@ -235,6 +236,17 @@ public final class Memo {
     MemoSink sink;
     private Entry[] earlier;
     private final List<Entry> entries = new ArrayList<>();
+    /**
+     * The values of the object's last sample. Families of one object often give the same
+     * attributes (a PipelineRun's five timestamp and duration families: its namespace and name),
+     * and their samples then share one array: at 100,000 PipelineRuns, about 100 bytes an object.
+     */
+    private String[] lastValues;
+
+    /** The families of another object are evaluated from here on. */
+    void newObject() {
+      lastValues = null;
+    }
 
     void start(Entry[] earlier) {
       this.earlier = earlier;
@@ -250,7 +262,9 @@ public final class Memo {
 
     @Override
     public void sample(CompiledFamily family, String[] attributeValues, String[] extra, double value) {
-      String[] values = attributeValues.clone();
+      String[] values = lastValues != null && Arrays.equals(lastValues, attributeValues) ? lastValues
+          : attributeValues.clone();
+      lastValues = values;
       if (family.aggregate() != null) {
         Sample.Counted c = new Sample.Counted(family, values, value);
         entries.add(c);
