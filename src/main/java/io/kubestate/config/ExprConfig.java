@@ -34,6 +34,7 @@ public sealed interface ExprConfig {
    * @param fallback the default, or null when none was given
    * @param unmapped the result for a value missing from the mapping table, which is also counted as
    *     an unexpected value; or null
+   * @param required whether a sample needs this attribute as a string, rather than leaving it off
    */
   record Modified(
       ExprConfig base,
@@ -41,6 +42,7 @@ public sealed interface ExprConfig {
       Literal fallback,
       Literal unmapped,
       Conversion conversion,
+      boolean required,
       Position position)
       implements ExprConfig {}
 }

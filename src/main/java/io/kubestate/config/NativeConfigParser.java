@@ -372,11 +372,15 @@ final class NativeConfigParser {
           problems.add(unmappedNode.position(), "\"unmapped\" needs a \"map\" table");
         }
       }
+      boolean required = f.bool("required");
+      if (required && fallback != null) {
+        problems.add(f.keyPosition("required"), "\"required\" and \"default\" contradict each other; keep one");
+      }
       f.rejectUnknown();
-      if (mapping == null && fallback == null && unmapped == null && conversion == Conversion.AUTO) {
+      if (mapping == null && fallback == null && unmapped == null && conversion == Conversion.AUTO && !required) {
         return base;
       }
-      return new ExprConfig.Modified(base, mapping, fallback, unmapped, conversion, f.position());
+      return new ExprConfig.Modified(base, mapping, fallback, unmapped, conversion, required, f.position());
     }
 
     private static ExprConfig base(Fields f, Problems problems) {

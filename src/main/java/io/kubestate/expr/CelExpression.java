@@ -166,7 +166,7 @@ final class CelExpression implements Expression {
       return v;
     }
     if (v instanceof Instant i) {
-      return Values.epochSeconds(i);
+      return Timestamps.epochSeconds(i);
     }
     if (v instanceof Duration d) {
       return d.getSeconds() + d.getNano() / 1e9;

@@ -16,6 +16,8 @@ public final class CompiledFamily {
   private final Position position;
   private final String[] attributeKeys;
   private final Expression[] attributeValues;
+  /** Attributes a sample cannot go without: missing or not a string, the sample is a problem instead. */
+  private final boolean[] required;
   private final Path[] spreadPaths;
   private final String[] spreadPrefixes;
   private final Path[] each;
@@ -41,7 +43,7 @@ public final class CompiledFamily {
   }
 
   CompiledFamily(String name, FamilyType type, String description, String unit, Position position,
-      List<String> attributeKeys, List<Expression> attributeValues, List<Path> spreadPaths,
+      List<String> attributeKeys, List<Expression> attributeValues, boolean[] required, List<Path> spreadPaths,
       List<String> spreadPrefixes, List<Path> each,
       List<Predicate> when, Expression value, List<String> states, Aggregation.Function aggregate) {
     this.name = name;
@@ -51,6 +53,7 @@ public final class CompiledFamily {
     this.position = position;
     this.attributeKeys = attributeKeys.toArray(new String[0]);
     this.attributeValues = attributeValues.toArray(new Expression[0]);
+    this.required = required;
     this.spreadPaths = spreadPaths.toArray(new Path[0]);
     this.spreadPrefixes = spreadPrefixes.toArray(new String[0]);
     this.each = each.toArray(new Path[0]);
@@ -240,7 +243,11 @@ public final class CompiledFamily {
       String[] values = new String[attributeKeys.length];
       int own = type == FamilyType.STATESET ? values.length - 1 : values.length;
       for (int i = 0; i < own; i++) {
-        values[i] = Values.toAttribute(attributeValues[i].evaluate(scope));
+        Object v = attributeValues[i].evaluate(scope);
+        if (required[i] && !(v instanceof String)) {
+          throw missing(i, v, scope);
+        }
+        values[i] = Values.toAttribute(v);
       }
       String[] extra = spreadPaths.length == 0 ? null : spread(scope);
       switch (type) {
@@ -260,6 +267,26 @@ public final class CompiledFamily {
     } catch (EvaluationException e) {
       sink.problem(this, e.reason(), e.getMessage());
     }
+  }
+
+  private EvaluationException missing(int attribute, Object value, Scope scope) {
+    String key = attributeKeys[attribute];
+    if (value != null) {
+      return new EvaluationException("not_a_string",
+          "attribute " + key + " must be a string, found " + Values.kind(value));
+    }
+    Object element = scope.element(0);
+    if (each.length > 0 && readsElement(attributeValues[attribute]) && !(element instanceof Map)) {
+      return new EvaluationException("not_an_object", "an element of " + each[each.length - 1] + " is "
+          + Values.kind(element) + ", not an object, so it has no " + key);
+    }
+    return new EvaluationException("missing_attribute", "attribute " + key + " is required but missing");
+  }
+
+  /** Whether the expression reads a field of the innermost element. */
+  private static boolean readsElement(Expression e) {
+    Expression base = e instanceof Expression.Modified m ? m.base() : e;
+    return base instanceof Expression.PathExpression p && p.path().isRelative() && p.path().up() == 0;
   }
 
   /** Entries of the spread maps whose keys are not already fixed attributes, in key order. */

@@ -3,6 +3,7 @@ package io.kubestate.expr;
 import io.kubestate.config.AttributeConfig;
 import io.kubestate.config.AttributeSpread;
 import io.kubestate.config.Condition;
+import io.kubestate.config.Conversion;
 import io.kubestate.config.ExprConfig;
 import io.kubestate.config.FamilyConfig;
 import io.kubestate.config.FamilyType;
@@ -162,7 +163,7 @@ public final class Compiler {
     guardSecrets(r, f);
     if (f.compat() != null) {
       return new CompiledFamily(f.name(), f.type(), f.description(), f.unit(), f.position(), List.of(), List.of(),
-          List.of(), List.of(), List.of(), List.of(), null, List.of(), null).withCompat(new KsmFamily(f.compat()));
+          new boolean[0], List.of(), List.of(), List.of(), List.of(), null, List.of(), null).withCompat(new KsmFamily(f.compat()));
     }
     int depth = f.each().size();
     List<Path> each = new ArrayList<>();
@@ -173,11 +174,12 @@ public final class Compiler {
       }
     }
     Map<String, Expression> attributes = new LinkedHashMap<>();
+    Set<String> required = new HashSet<>();
     for (AttributeConfig a : r.attributes()) {
-      attributes.put(a.key(), expression(a.value(), -1));
+      attributes.put(a.key(), attribute(a, -1, required));
     }
     for (AttributeConfig a : f.attributes()) {
-      attributes.put(a.key(), expression(a.value(), depth));
+      attributes.put(a.key(), attribute(a, depth, required));
     }
     List<String> keys = new ArrayList<>(attributes.keySet());
     List<Expression> values = new ArrayList<>(attributes.values());
@@ -243,9 +245,28 @@ public final class Compiler {
     if (values.stream().anyMatch(Objects::isNull) && f.type() != FamilyType.STATESET) {
       return null;
     }
+    boolean[] requiredFlags = new boolean[keys.size()];
+    for (int i = 0; i < requiredFlags.length; i++) {
+      requiredFlags[i] = required.contains(keys.get(i));
+    }
     return new CompiledFamily(f.name(), f.type(), f.description(), f.unit(), f.position(), keys, values,
-        spreadPaths, spreadPrefixes, each,
+        requiredFlags, spreadPaths, spreadPrefixes, each,
         when, value, f.states(), f.aggregate() == null ? null : f.aggregate().function());
+  }
+
+  /** An attribute's expression; notes in {@code required} whether the attribute is required. */
+  private Expression attribute(AttributeConfig a, int depth, Set<String> required) {
+    ExprConfig e = a.value();
+    if (e instanceof ExprConfig.Modified m && m.required()) {
+      required.add(a.key());
+      boolean plain = m.mapping() == null && m.fallback() == null && m.unmapped() == null
+          && m.conversion() == Conversion.AUTO;
+      e = plain ? m.base()
+          : new ExprConfig.Modified(m.base(), m.mapping(), m.fallback(), m.unmapped(), m.conversion(), false, m.position());
+    } else {
+      required.remove(a.key());
+    }
+    return expression(e, depth);
   }
 
   /**
@@ -274,6 +295,10 @@ public final class Compiler {
       return cel == null ? new Expression.Constant(null) : cel;
     }
     ExprConfig.Modified m = (ExprConfig.Modified) e;
+    if (m.required()) {
+      // A value or a condition that yields nothing already gives no sample; only an attribute can be left off.
+      problems.add(m.position(), "\"required\" applies to an attribute as a whole, not to a value or an option of \"first\"");
+    }
     return new Expression.Modified(expression(m.base(), depth), m.mapping(), m.fallback() != null,
         m.fallback() == null ? null : m.fallback().value(), m.unmapped() != null,
         m.unmapped() == null ? null : m.unmapped().value(), m.conversion());

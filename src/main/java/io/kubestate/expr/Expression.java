@@ -46,8 +46,8 @@ public interface Expression {
         return null;
       }
       Object end = to == null ? null : to.evaluate(scope);
-      Instant endInstant = end == null ? scope.now() : Values.instant(end);
-      return Values.epochSeconds(endInstant) - Values.epochSeconds(Values.instant(start));
+      Instant endInstant = end == null ? scope.now() : Timestamps.instant(end);
+      return Timestamps.epochSeconds(endInstant) - Timestamps.epochSeconds(Timestamps.instant(start));
     }
   }
 

@@ -4,8 +4,6 @@ import io.kubestate.config.Conversion;
 import java.math.BigDecimal;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.OffsetDateTime;
-import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeParseException;
 import java.util.List;
 import java.util.Locale;
@@ -13,7 +11,7 @@ import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
-/** Conversions of values read from objects: to numbers, to attribute strings, to instants. */
+/** Conversions of values read from objects: to numbers and to attribute strings. */
 public final class Values {
   private static final Pattern DURATION_PART =
       Pattern.compile("(\\d+(?:\\.\\d+)?)(ns|us|µs|ms|s|m|h|d)");
@@ -28,7 +26,7 @@ public final class Values {
       case AUTO -> auto(value);
       case NUMBER -> number(value);
       case BOOLEAN -> bool(value);
-      case TIMESTAMP -> epochSeconds(instant(value));
+      case TIMESTAMP -> Timestamps.epochSeconds(Timestamps.instant(value));
       case DURATION -> seconds(value);
       case QUANTITY -> quantity(value);
       case KUBE_STATE_METRICS -> kubeStateMetrics(value);
@@ -59,9 +57,9 @@ public final class Values {
       if (d != null) {
         return d;
       }
-      Instant i = parseInstant(t);
+      Instant i = Timestamps.parse(t);
       if (i != null) {
-        return epochSeconds(i);
+        return Timestamps.epochSeconds(i);
       }
       if (Quantities.ambiguous(t)) {
         throw new EvaluationException("ambiguous_value", "\"" + abbreviate(t)
@@ -125,7 +123,7 @@ public final class Values {
         // the other forms below, in kube-state-metrics' order
       }
     }
-    Instant i = parseInstant(s);
+    Instant i = Timestamps.parse(s);
     if (i != null) {
       return i.getEpochSecond();
     }
@@ -235,24 +233,6 @@ public final class Values {
     };
   }
 
-  public static Instant instant(Object value) {
-    if (value instanceof String s) {
-      Instant i = parseInstant(s.strip());
-      if (i != null) {
-        return i;
-      }
-      throw new EvaluationException("not_a_timestamp", "cannot read \"" + abbreviate(s) + "\" as an RFC3339 timestamp");
-    }
-    if (value instanceof Number n) {
-      return Instant.ofEpochMilli(Math.round(n.doubleValue() * 1000));
-    }
-    throw new EvaluationException("not_a_timestamp", "expected an RFC3339 timestamp, found " + kind(value));
-  }
-
-  public static double epochSeconds(Instant instant) {
-    return instant.getEpochSecond() + instant.getNano() / 1e9;
-  }
-
   /** The attribute form of a scalar; maps and lists are refused rather than printed as noise. */
   public static String toAttribute(Object value) {
     if (value == null) {
@@ -309,70 +289,6 @@ public final class Values {
     }
   }
 
-  private static Instant parseInstant(String s) {
-    if (s.length() < 20 || !Character.isDigit(s.charAt(0)) || s.charAt(4) != '-') {
-      return null;
-    }
-    Instant utc = parseUtc(s);
-    if (utc != null) {
-      return utc;
-    }
-    try {
-      return OffsetDateTime.parse(s, DateTimeFormatter.ISO_OFFSET_DATE_TIME).toInstant();
-    } catch (DateTimeParseException e) {
-      return null;
-    }
-  }
-
-  /**
-   * The form the API server writes ({@code 2026-08-24T09:20:11Z}, optionally with a fraction), read
-   * without the general parser, which costs more than the rest of a collection's work on a
-   * timestamp; null for anything else, which the general parser then decides.
-   */
-  static Instant parseUtc(String s) {
-    int n = s.length();
-    if (n < 20 || s.charAt(4) != '-' || s.charAt(7) != '-' || s.charAt(10) != 'T' || s.charAt(13) != ':'
-        || s.charAt(16) != ':' || s.charAt(n - 1) != 'Z') {
-      return null;
-    }
-    int year = digits(s, 0, 4);
-    int month = digits(s, 5, 7);
-    int day = digits(s, 8, 10);
-    int hour = digits(s, 11, 13);
-    int minute = digits(s, 14, 16);
-    int second = digits(s, 17, 19);
-    int nanos = 0;
-    if (n > 20) {
-      int fraction = n - 21;
-      if (s.charAt(19) != '.' || fraction < 1 || fraction > 9) {
-        return null;
-      }
-      nanos = digits(s, 20, n - 1);
-      for (int i = fraction; i < 9; i++) {
-        nanos *= 10;
-      }
-    }
-    if (year < 0 || month < 1 || month > 12 || day < 1 || hour < 0 || hour > 23 || minute < 0 || minute > 59
-        || second < 0 || second > 59 || nanos < 0
-        || day > 28 && day > java.time.YearMonth.of(year, month).lengthOfMonth()) {
-      return null;
-    }
-    return java.time.LocalDateTime.of(year, month, day, hour, minute, second, nanos).toInstant(java.time.ZoneOffset.UTC);
-  }
-
-  /** The decimal number in {@code s[from, to)}, or -1 unless it is all ASCII digits. */
-  private static int digits(String s, int from, int to) {
-    int v = 0;
-    for (int i = from; i < to; i++) {
-      char c = s.charAt(i);
-      if (c < '0' || c > '9') {
-        return -1;
-      }
-      v = v * 10 + (c - '0');
-    }
-    return v;
-  }
-
   private static EvaluationException notScalar(Object value) {
     return new EvaluationException("not_a_scalar", "expected a single value, found " + kind(value));
   }
@@ -393,7 +309,7 @@ public final class Values {
     return value == null ? "nothing" : "a number";
   }
 
-  private static String abbreviate(String s) {
+  static String abbreviate(String s) {
     return s.length() <= 64 ? s : s.substring(0, 61) + "...";
   }
 }
