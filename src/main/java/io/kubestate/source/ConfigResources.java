@@ -58,7 +58,7 @@ public final class ConfigResources implements AutoCloseable {
       informer.exceptionHandler((started, t) -> {
         String message = "cannot watch " + PLURAL + "." + GROUP + (ns == null ? "" : " in namespace " + ns)
             + " (is the MetricsConfig CustomResourceDefinition installed, and may the exporter list and watch it?): "
-            + KindWatch.rootMessage(t) + "; retrying";
+            + ApiFailure.rootMessage(t) + "; retrying";
         if (!message.equals(failure)) {
           logger.warning(message);
           failure = message;
@@ -113,7 +113,7 @@ public final class ConfigResources implements AutoCloseable {
     } catch (RuntimeException e) {
       // Tried again at every check: said once until it changes.
       String message = "cannot write the status of MetricsConfig " + resource.key() + " (may the exporter patch "
-          + PLURAL + "/status?): " + KindWatch.rootMessage(e);
+          + PLURAL + "/status?): " + ApiFailure.rootMessage(e);
       if (!message.equals(statusFailure)) {
         logger.warning(message);
         statusFailure = message;

@@ -21,9 +21,8 @@ import java.util.logging.Level;
 import java.util.logging.Logger;
 
 /**
- * The list-watch loops of one kind (one per namespace when namespaces are restricted) and the cache the
- * collections read: each object kept as the plain map the families evaluate, indexed by namespace
- * so that a config scoped to one namespace walks only that namespace's objects.
+ * The list-watch loops of one kind (one per namespace when namespaces are restricted), which fill
+ * the {@link KindCache} the collections read.
  *
  * <p>Objects keep what the cluster-wide families read, and in a namespace that has families of
  * its own also what those read. When a namespace's families start reading more, only that
@@ -36,15 +35,11 @@ final class KindWatch implements AutoCloseable {
 
   private final WatchTarget target;
   private final ResolvedKind kind;
-  /** Namespace ("" for cluster-scoped objects), then name. */
-  private final Map<String, Map<String, Map<String, Object>>> objects = new ConcurrentHashMap<>();
-  private final Collection<Map<String, Object>> allObjects = new AllObjects();
   private final List<NamespaceWatch> watches = new ArrayList<>();
   private final Map<String, LongAdder> events = new ConcurrentHashMap<>();
   private final boolean secrets;
   private final Sharding sharding;
-  private final Projection projection;
-  private volatile Map<String, Projection> scoped = Map.of();
+  private final KindCache cache;
   private final WatchSettings settings;
   private final java.util.function.Consumer<String> onGone;
   private KubernetesClient client;
@@ -69,34 +64,29 @@ final class KindWatch implements AutoCloseable {
     this.target = target;
     this.kind = kind;
     this.sharding = sharding;
-    this.projection = projection;
+    this.cache = new KindCache(projection);
     this.secrets = kind.group().isEmpty() && kind.kind().equals("Secret");
   }
 
   /**
-   * What is kept of the objects of some namespaces beyond {@link #projection}; from the first
+   * What is kept of the objects of some namespaces beyond the kind's projection; from the first
    * event on, and before {@link #start} for what is listed then.
    */
   void scope(Map<String, Projection> byNamespace) {
-    Map<String, Projection> before = scoped;
-    scoped = Map.copyOf(byNamespace);
+    Map<String, Projection> before = cache.scope(byNamespace);
     if (client == null) {
       return;
     }
     byNamespace.forEach((ns, wanted) -> {
-      if (!before.getOrDefault(ns, projection).covers(wanted) && objects.containsKey(ns)) {
+      if (cache.lacks(before, ns, wanted)) {
         try {
           refill(ns);
         } catch (RuntimeException e) {
-          logger.warning("cannot list " + kind.plural() + " of namespace " + ns + " again (" + rootMessage(e)
+          logger.warning("cannot list " + kind.plural() + " of namespace " + ns + " again (" + ApiFailure.rootMessage(e)
               + "): its objects gain the fields its configs read at their next change");
         }
       }
     });
-  }
-
-  private Projection projection(String namespace) {
-    return scoped.getOrDefault(namespace, projection);
   }
 
   private MixedOperation<GenericKubernetesResource, GenericKubernetesResourceList, Resource<GenericKubernetesResource>>
@@ -132,14 +122,15 @@ final class KindWatch implements AutoCloseable {
       GenericKubernetesResourceList page = listing.list(new io.fabric8.kubernetes.api.model.ListOptionsBuilder()
           .withLimit(settings.listPage()).withContinue(cont).build());
       for (GenericKubernetesResource obj : page.getItems()) {
-        Map<String, Map<String, Object>> inNamespace = objects.get(namespace);
+        if (!cache.holds(namespace)) {
+          continue;
+        }
         String version = informedVersion(obj);
-        if (inNamespace == null || version == null || !version.equals(obj.getMetadata().getResourceVersion())) {
+        if (version == null || !version.equals(obj.getMetadata().getResourceVersion())) {
           continue;
         }
         Map<String, Object> map = convert(obj);
-        if (map != null && inNamespace.computeIfPresent(obj.getMetadata().getName(),
-            (k, old) -> projection(namespace).apply(map)) != null) {
+        if (map != null && cache.refill(namespace, obj.getMetadata().getName(), map)) {
           refilled++;
         }
       }
@@ -179,23 +170,18 @@ final class KindWatch implements AutoCloseable {
     watches.forEach(w -> w.loop.start());
   }
 
-  static String rootMessage(Throwable t) {
-    return ApiFailure.rootMessage(t);
-  }
-
   /** Every loop has received its first list in full, and this cache holds it. */
   boolean synced() {
     return !watches.isEmpty() && watches.stream().allMatch(NamespaceWatch::synced);
   }
 
   Collection<Map<String, Object>> objects() {
-    return allObjects;
+    return cache.all();
   }
 
   /** The objects of one namespace; none of a cluster-scoped kind, whose objects have no namespace. */
   Collection<Map<String, Object>> objects(String namespace) {
-    Map<String, Map<String, Object>> in = namespace.isEmpty() ? null : objects.get(namespace);
-    return in == null ? List.of() : in.values();
+    return cache.in(namespace);
   }
 
   ResolvedKind kind() {
@@ -211,7 +197,6 @@ final class KindWatch implements AutoCloseable {
     return out;
   }
 
-  /** Informer events by type: add, update, delete. */
   /** Since when the first of its watches that is down went down; null when all are up. */
   java.time.Instant downSince() {
     java.time.Instant first = null;
@@ -224,6 +209,7 @@ final class KindWatch implements AutoCloseable {
     return first;
   }
 
+  /** Informer events by type: add, update, delete. */
   Map<String, Long> events() {
     Map<String, Long> out = new java.util.TreeMap<>();
     events.forEach((k, v) -> out.put(k, v.sum()));
@@ -234,7 +220,7 @@ final class KindWatch implements AutoCloseable {
   public void close() {
     watches.forEach(w -> w.loop.close());
     watches.clear();
-    objects.clear();
+    cache.clear();
   }
 
   private static String key(GenericKubernetesResource r) {
@@ -247,8 +233,7 @@ final class KindWatch implements AutoCloseable {
   }
 
   private boolean forget(GenericKubernetesResource r) {
-    Map<String, Map<String, Object>> in = objects.get(namespace(r));
-    return in != null && in.remove(r.getMetadata().getName()) != null;
+    return cache.forget(namespace(r), r.getMetadata().getName());
   }
 
   @SuppressWarnings("unchecked")
@@ -264,42 +249,6 @@ final class KindWatch implements AutoCloseable {
     } catch (RuntimeException e) {
       logger.log(Level.WARNING, "cannot read " + kind.kind() + " " + key(obj) + ": " + e.getMessage());
       return null;
-    }
-  }
-
-  /** Every cached object, namespace after namespace; walked at every collection, so without streams. */
-  private final class AllObjects extends java.util.AbstractCollection<Map<String, Object>> {
-    @Override
-    public java.util.Iterator<Map<String, Object>> iterator() {
-      java.util.Iterator<Map<String, Map<String, Object>>> namespaces = objects.values().iterator();
-      return new java.util.Iterator<>() {
-        private java.util.Iterator<Map<String, Object>> in = java.util.Collections.emptyIterator();
-
-        @Override
-        public boolean hasNext() {
-          while (!in.hasNext() && namespaces.hasNext()) {
-            in = namespaces.next().values().iterator();
-          }
-          return in.hasNext();
-        }
-
-        @Override
-        public Map<String, Object> next() {
-          if (!hasNext()) {
-            throw new java.util.NoSuchElementException();
-          }
-          return in.next();
-        }
-      };
-    }
-
-    @Override
-    public int size() {
-      int n = 0;
-      for (Map<String, Map<String, Object>> in : objects.values()) {
-        n += in.size();
-      }
-      return n;
     }
   }
 
@@ -382,14 +331,7 @@ final class KindWatch implements AutoCloseable {
       }
       String ns = namespace(obj);
       try {
-        // Projected inside the entry's lock: a refill of the namespace for a wider projection
-        // then never loses to a copy made with the narrower one.
-        boolean[] added = new boolean[1];
-        objects.computeIfAbsent(ns, k -> new ConcurrentHashMap<>()).compute(obj.getMetadata().getName(), (k, old) -> {
-          added[0] = old == null;
-          return projection(ns).apply(whole);
-        });
-        if (added[0]) {
+        if (cache.put(ns, obj.getMetadata().getName(), whole)) {
           watch.cached.incrementAndGet();
         }
       } catch (RuntimeException e) {

@@ -11,19 +11,11 @@ import io.fabric8.kubernetes.client.dsl.Resource;
 import io.fabric8.kubernetes.client.informers.cache.Cache;
 import java.time.Instant;
 import java.util.HashSet;
-import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.LongAdder;
-import java.util.logging.Level;
 import java.util.logging.Logger;
 
 /**
@@ -38,17 +30,6 @@ import java.util.logging.Logger;
  */
 final class ListWatch implements AutoCloseable {
   private static final Logger logger = Logger.getLogger(ListWatch.class.getName());
-  /** Blocking steps (list pages, watch handshakes) of every kind; threads end when idle. */
-  private static final ExecutorService WORK = Executors.newCachedThreadPool(r -> {
-    Thread t = new Thread(r, "list-watch");
-    t.setDaemon(true);
-    return t;
-  });
-  private static final ScheduledExecutorService TIMER = Executors.newSingleThreadScheduledExecutor(r -> {
-    Thread t = new Thread(r, "list-watch-retry");
-    t.setDaemon(true);
-    return t;
-  });
 
   /** What the watched objects become in the cache. */
   interface Sink {
@@ -67,28 +48,21 @@ final class ListWatch implements AutoCloseable {
   }
 
   private final String what;
-  private final String resource;
-  private final String namespace;
   private final FilterWatchListDeletable<GenericKubernetesResource, GenericKubernetesResourceList,
       Resource<GenericKubernetesResource>> operation;
   private final WatchSettings settings;
   private final String server;
   private final Sink sink;
-  private final VersionStore versions = new VersionStore();
+  private final ObjectVersions versions;
+  private final WatchHealth health;
+  private final WatchRetries retries;
   private final Map<String, LongAdder> relists = new ConcurrentHashMap<>();
   private final Object lock = new Object();
   private volatile String resourceVersion;
   private volatile boolean listed;
-  private volatile boolean watching;
-  private volatile boolean everWatched;
   private volatile boolean closed;
-  private volatile long downSince = System.currentTimeMillis();
-  private volatile long lastContact;
-  private volatile String failure;
-  private int failures;
   private int generation;
   private Watch watch;
-  private Future<?> pending;
 
   /**
    * @param resource the plural and group ("pipelineruns.tekton.dev")
@@ -96,50 +70,43 @@ final class ListWatch implements AutoCloseable {
    */
   ListWatch(String resource, String namespace, FilterWatchListDeletable<GenericKubernetesResource, GenericKubernetesResourceList,
       Resource<GenericKubernetesResource>> operation, WatchSettings settings, String server, Sink sink) {
-    this.resource = resource;
-    this.namespace = namespace;
     int dot = resource.indexOf('.');
     this.what = (dot < 0 ? resource : resource.substring(0, dot)) + (namespace == null ? "" : " in namespace " + namespace);
     this.operation = operation;
     this.settings = settings;
     this.server = server;
     this.sink = sink;
+    this.versions = new ObjectVersions(sink);
+    this.health = new WatchHealth(what, resource, namespace, server, settings);
+    this.retries = new WatchRetries(what, settings);
   }
 
   void start() {
-    submit(() -> list(null));
+    retries.submit(() -> list(null));
   }
 
   /** The listed version of an object, or null when it is not known. */
   String version(GenericKubernetesResource obj) {
-    GenericKubernetesResource known = versions.get(Cache.metaNamespaceKeyFunc(obj));
-    return known == null ? null : known.getMetadata().getResourceVersion();
+    return versions.version(obj);
   }
 
   boolean listed() {
     return listed;
   }
 
-  /**
-   * Listed, and watching or was within the grace period: the end of a watch, which the API server
-   * does every few minutes, is no outage while the next one opens.
-   */
+  /** See {@link WatchHealth#up}. */
   boolean up() {
-    long since = downSince;
-    return listed && (watching
-        || everWatched && since > 0 && System.currentTimeMillis() - since < settings.grace().toMillis());
+    return health.up(listed);
   }
 
   /** Since when the watch is down, or null while it is up. */
   Instant downSince() {
-    long since = downSince;
-    return up() || since == 0 ? null : Instant.ofEpochMilli(since);
+    return health.downSince(listed);
   }
 
   /** Seconds since the last list, event or bookmark received; null before the first list. */
   Double secondsSinceContact() {
-    long last = lastContact;
-    return last == 0 ? null : (System.currentTimeMillis() - last) / 1000.0;
+    return health.secondsSinceContact();
   }
 
   /** Full lists after the first, by reason. */
@@ -166,27 +133,21 @@ final class ListWatch implements AutoCloseable {
             .withLimit(settings.listPage()).withContinue(cont).build());
         for (GenericKubernetesResource obj : page.getItems()) {
           seen.add(Cache.metaNamespaceKeyFunc(obj));
-          apply(obj);
+          versions.apply(obj);
         }
         version = page.getMetadata() == null ? null : page.getMetadata().getResourceVersion();
         cont = page.getMetadata() == null ? null : page.getMetadata().getContinue();
       } while (cont != null && !cont.isEmpty() && !closed);
     } catch (RuntimeException e) {
       if (!closed && !gone(e)) {
-        failed("list", e);
-        retry(() -> list(reason));
+        health.failed("list", e, listed);
+        retries.retry(() -> list(reason));
       }
       return;
     }
-    List<String> vanished = versions.keySet().filter(k -> !seen.contains(k)).toList();
-    for (String key : vanished) {
-      GenericKubernetesResource stub = versions.remove(key);
-      if (stub != null) {
-        sink.deleted(stub);
-      }
-    }
+    versions.keepOnly(seen);
     resourceVersion = version;
-    lastContact = System.currentTimeMillis();
+    health.contact();
     if (!listed) {
       listed = true;
       sink.listed();
@@ -215,8 +176,8 @@ final class ListWatch implements AutoCloseable {
         expired();
         return;
       }
-      failed("watch", e);
-      retry(this::watch);
+      health.failed("watch", e, listed);
+      retries.retry(this::watch);
       return;
     }
     synchronized (lock) {
@@ -226,14 +187,7 @@ final class ListWatch implements AutoCloseable {
       }
       watch = opened;
     }
-    watching = true;
-    everWatched = true;
-    downSince = 0;
-    if (failure != null) {
-      logger.info(what + " recovered");
-      logger.fine(what + ": watching from resourceVersion " + resourceVersion);
-      failure = null;
-    }
+    health.watching(resourceVersion);
   }
 
   /**
@@ -241,12 +195,8 @@ final class ListWatch implements AutoCloseable {
    * otherwise list in a loop.
    */
   private void expired() {
-    String message = "resourceVersion " + resourceVersion + " of " + what + " is too old for the API server"
-        + " (410 Gone): listing again";
-    logger.log(message.equals(failure) ? Level.FINE : Level.INFO, message);
-    failure = message;
-    down();
-    retry(() -> list("expired"));
+    health.expired(resourceVersion);
+    retries.retry(() -> list("expired"));
   }
 
   private boolean gone(RuntimeException e) {
@@ -258,61 +208,6 @@ final class ListWatch implements AutoCloseable {
     return true;
   }
 
-  private void failed(String verb, Throwable t) {
-    down();
-    String message;
-    if (ApiFailure.code(t) == 403) {
-      message = "forbidden: cannot list and watch " + resource
-          + (namespace == null ? " in all namespaces" : " in namespace " + namespace)
-          + " (grant the verbs list and watch on this resource"
-          + (namespace == null ? " cluster-wide, or restrict --namespaces)" : " in this namespace)")
-          + (listed ? "; serving the last known objects until it recovers" : "");
-    } else {
-      message = "cannot " + verb + " " + what + ", retrying: " + ApiFailure.describe(t, server);
-    }
-    if (!message.equals(failure)) {
-      logger.warning(message);
-      logger.log(Level.FINE, what, t);
-    }
-    failure = message;
-  }
-
-  private void down() {
-    watching = false;
-    if (downSince == 0) {
-      downSince = System.currentTimeMillis();
-    }
-  }
-
-  private void retry(Runnable step) {
-    long delay;
-    synchronized (lock) {
-      delay = settings.backoff(failures++).toMillis();
-      if (closed) {
-        return;
-      }
-      pending = TIMER.schedule(() -> submit(step), delay, TimeUnit.MILLISECONDS);
-    }
-  }
-
-  private void submit(Runnable step) {
-    try {
-      WORK.execute(step);
-    } catch (java.util.concurrent.RejectedExecutionException e) {
-      logger.fine("not resumed, stopping: " + what);
-    }
-  }
-
-  private void apply(GenericKubernetesResource obj) {
-    GenericKubernetesResource old = versions.put(versions.getKey(obj), obj);
-    if (old == null) {
-      sink.added(obj);
-    } else if (!Objects.equals(old.getMetadata().getResourceVersion(), obj.getMetadata().getResourceVersion())
-        || !Objects.equals(old.getMetadata().getUid(), obj.getMetadata().getUid())) {
-      sink.updated(obj);
-    }
-  }
-
   @Override
   public void close() {
     Watch open;
@@ -321,11 +216,9 @@ final class ListWatch implements AutoCloseable {
       generation++;
       open = watch;
       watch = null;
-      if (pending != null) {
-        pending.cancel(false);
-      }
+      retries.close();
     }
-    watching = false;
+    health.stopped();
     if (open != null) {
       open.close();
     }
@@ -353,19 +246,14 @@ final class ListWatch implements AutoCloseable {
         return;
       }
       received = true;
-      lastContact = System.currentTimeMillis();
-      synchronized (lock) {
-        failures = 0;
-      }
+      health.contact();
+      retries.reset();
       if (obj != null && obj.getMetadata() != null && obj.getMetadata().getResourceVersion() != null) {
         resourceVersion = obj.getMetadata().getResourceVersion();
       }
       switch (action) {
-        case ADDED, MODIFIED -> apply(obj);
-        case DELETED -> {
-          versions.remove(versions.getKey(obj));
-          sink.deleted(obj);
-        }
+        case ADDED, MODIFIED -> versions.apply(obj);
+        case DELETED -> versions.delete(obj);
         default -> { }
       }
     }
@@ -375,7 +263,7 @@ final class ListWatch implements AutoCloseable {
       if (!current()) {
         return;
       }
-      down();
+      health.down();
       synchronized (lock) {
         watch = null;
       }
@@ -385,16 +273,14 @@ final class ListWatch implements AutoCloseable {
         // Every watch ends: the API server closes it after its timeout, or the connection drops.
         logger.fine("watch of " + what + " ended, resuming from resourceVersion " + resourceVersion);
         if (received || System.currentTimeMillis() - opened >= settings.maxRetry().toMillis()) {
-          synchronized (lock) {
-            failures = 0;
-          }
-          submit(ListWatch.this::watch);
+          retries.reset();
+          retries.submit(ListWatch.this::watch);
         } else {
-          retry(ListWatch.this::watch);
+          retries.retry(ListWatch.this::watch);
         }
       } else {
-        failed("watch", e);
-        retry(ListWatch.this::watch);
+        health.failed("watch", e, listed);
+        retries.retry(ListWatch.this::watch);
       }
     }
 
