@@ -189,7 +189,8 @@ final class PrometheusWriter {
     for (int j = 0; j < n; j++) {
       if (batch[j].getAttributes() instanceof SampleAttributes sample && sample.layoutValues() != null) {
         for (String v : sample.layoutValues()) {
-          touched += v == null ? 0 : v.length();
+          // The first character, so that the string and the bytes it holds are both read ahead.
+          touched += v == null || v.isEmpty() ? 0 : v.charAt(0);
         }
       }
     }
