@@ -266,10 +266,10 @@ final class RunCommand implements Callable<Integer> {
     }, problems -> self.reload().failed());
     reloader.start(reloadPeriod);
     resources.push(reloader);
-    FirstCollection first = FirstCollection.start(telemetry, () -> source.ready(this::ownKind),
-        () -> countObjects(source));
+    Readiness readiness = new Readiness(source, () -> own);
+    FirstCollection first = FirstCollection.start(telemetry, readiness::synced, readiness::objects);
     resources.push(first);
-    HealthServer health = HealthServer.start(telemetryHost, telemetryPort, () -> readiness(source, first));
+    HealthServer health = HealthServer.start(telemetryHost, telemetryPort, () -> readiness.report(first));
     resources.push(health);
     logger.info(String.format("kube-state-otel %s: %d kind(s), %d families; metrics on %s://%s:%d/metrics (%s), "
             + "health on :%d/healthz and /readyz%s", Version.current(), compiled.kinds().size(),
@@ -352,47 +352,6 @@ final class RunCommand implements Callable<Integer> {
     } catch (IllegalArgumentException e) {
       logger.fine("SIGTERM cannot be handled here; the shutdown hook still stops cleanly");
     }
-  }
-
-  /**
-   * Ready once the kinds of the exporter's own config have synced and the first collection has
-   * built their series: a kind only MetricsConfig resources name, perhaps one the exporter may not
-   * read, must not take the endpoint out of its Service for everyone.
-   */
-  private HealthServer.Readiness readiness(InformerSource source, FirstCollection first) {
-    StringBuilder detail = new StringBuilder();
-    boolean synced = source.ready(this::ownKind);
-    boolean ready = synced && first.done();
-    java.time.Instant now = java.time.Instant.now();
-    for (Map.Entry<WatchTarget, KindState> e : source.states().entrySet()) {
-      detail.append(e.getKey()).append(": ").append(e.getValue().name().toLowerCase(java.util.Locale.ROOT)
-          .replace('_', ' '));
-      java.time.Instant down = e.getValue() == KindState.SYNCED ? source.downSince(e.getKey()) : null;
-      if (down != null) {
-        // Still ready: restarting the pod would not bring the watch back, and would lose the cache.
-        detail.append(", watch down since ").append(down.truncatedTo(java.time.temporal.ChronoUnit.SECONDS))
-            .append(" (").append(Duration.between(down, now).toSeconds()).append(" s), serving the last known objects");
-      }
-      detail.append('\n');
-    }
-    if (synced && !ready) {
-      detail.append("building the series (first collection)\n");
-    }
-    return new HealthServer.Readiness(ready, (ready ? "ready\n" : "not ready\n") + detail);
-  }
-
-  private boolean ownKind(WatchTarget target) {
-    return own.kinds().stream().anyMatch(k -> k.target().equals(target));
-  }
-
-  private long countObjects(InformerSource source) {
-    long n = 0;
-    for (var kind : own.kinds()) {
-      for (Object ignored : source.objects(kind.target())) {
-        n++;
-      }
-    }
-    return n;
   }
 
   private static String instanceId() {
