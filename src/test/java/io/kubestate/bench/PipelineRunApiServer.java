@@ -8,9 +8,9 @@ import io.fabric8.mockwebserver.http.RecordedRequest;
 import io.fabric8.mockwebserver.http.Response;
 import io.fabric8.mockwebserver.http.WebSocket;
 import io.fabric8.mockwebserver.http.WebSocketListener;
+import io.kubestate.testing.ApiResponses;
 import java.io.IOException;
 import java.net.InetAddress;
-import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 import java.util.HashMap;
@@ -134,14 +134,14 @@ final class PipelineRunApiServer implements AutoCloseable {
     String target = request.getPath();
     int q = target.indexOf('?');
     String path = q < 0 ? target : target.substring(0, q);
-    Map<String, String> query = query(q < 0 ? "" : target.substring(q + 1));
+    Map<String, String> query = ApiResponses.query(q < 0 ? "" : target.substring(q + 1));
     if (request.method() != HttpMethod.GET) {
       return notFound(request, "method");
     }
     String document = discovery.get(path);
     if (document != null) {
       count("get " + path);
-      return json(200, document);
+      return ApiResponses.json(200, document);
     }
     Matcher m = COLLECTION.matcher(path);
     String kind = m.matches() ? KINDS.get(m.group(4)) : null;
@@ -164,11 +164,11 @@ final class PipelineRunApiServer implements AutoCloseable {
     }
     count("list " + plural);
     if (plural.equals("customresourcedefinitions")) {
-      return json(200, list(apiVersion, kind, crd("pipelineruns", "PipelineRun", "pr") + ","
+      return ApiResponses.json(200, list(apiVersion, kind, crd("pipelineruns", "PipelineRun", "pr") + ","
           + crd("taskruns", "TaskRun", "tr"), null, 0));
     }
     if (plural.equals("taskruns")) {
-      return json(200, list(apiVersion, kind, "", null, 0));
+      return ApiResponses.json(200, list(apiVersion, kind, "", null, 0));
     }
     return pipelineRuns(namespace, query);
   }
@@ -184,7 +184,7 @@ final class PipelineRunApiServer implements AutoCloseable {
       from = Integer.parseInt(new String(Base64.getDecoder().decode(token), StandardCharsets.UTF_8));
     }
     if (namespace != null && ns < 0) {
-      return json(200, list(TEKTON + "/v1", "PipelineRun", "", null, 0));
+      return ApiResponses.json(200, list(TEKTON + "/v1", "PipelineRun", "", null, 0));
     }
     int i = ns < 0 ? from : from + Math.floorMod(ns - from, step);
     StringBuilder items = new StringBuilder((int) Math.min(limit, 1000) * 2700);
@@ -199,7 +199,7 @@ final class PipelineRunApiServer implements AutoCloseable {
       next = Base64.getEncoder().encodeToString(Integer.toString(i).getBytes(StandardCharsets.UTF_8));
       remaining = (count - i + step - 1) / step;
     }
-    return json(200, list(TEKTON + "/v1", "PipelineRun", items, next, remaining));
+    return ApiResponses.json(200, list(TEKTON + "/v1", "PipelineRun", items, next, remaining));
   }
 
   private String list(String apiVersion, String kind, CharSequence items, String next, long remaining) {
@@ -218,7 +218,7 @@ final class PipelineRunApiServer implements AutoCloseable {
     boolean bookmarks = "true".equals(query.get("allowWatchBookmarks"));
     if (!upgrade) {
       // A watch over plain HTTP (fabric8's fallback): held until its timeout, then a bookmark and the end.
-      return json(200, bookmark(apiVersion, kind) + "\n").setBodyDelay(timeout, TimeUnit.SECONDS);
+      return ApiResponses.json(200, bookmark(apiVersion, kind) + "\n").setBodyDelay(timeout, TimeUnit.SECONDS);
     }
     return new MockResponse().withWebSocketUpgrade(new WebSocketListener() {
       private Watch watch;
@@ -250,27 +250,12 @@ final class PipelineRunApiServer implements AutoCloseable {
   private MockResponse notFound(RecordedRequest request, String what) {
     count("404 " + request.getMethod() + " " + request.getPath());
     System.err.println("api server: 404 (" + what + ") for " + request.getMethod() + " " + request.getPath());
-    return json(404, "{\"kind\":\"Status\",\"apiVersion\":\"v1\",\"metadata\":{},\"status\":\"Failure\","
+    return ApiResponses.json(404, "{\"kind\":\"Status\",\"apiVersion\":\"v1\",\"metadata\":{},\"status\":\"Failure\","
         + "\"message\":\"the server could not find the requested resource\",\"reason\":\"NotFound\",\"code\":404}");
   }
 
   private void count(String key) {
     requests.computeIfAbsent(key, k -> new LongAdder()).increment();
-  }
-
-  private static MockResponse json(int code, String body) {
-    return new MockResponse().setResponseCode(code).setHeader("Content-Type", "application/json").setBody(body);
-  }
-
-  private static Map<String, String> query(String query) {
-    Map<String, String> out = new HashMap<>();
-    for (String pair : query.split("&")) {
-      int eq = pair.indexOf('=');
-      if (eq > 0) {
-        out.put(pair.substring(0, eq), URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8));
-      }
-    }
-    return out;
   }
 
   private static String crd(String plural, String kind, String shortName) {

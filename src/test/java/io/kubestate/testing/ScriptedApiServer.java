@@ -9,10 +9,7 @@ import io.fabric8.mockwebserver.http.WebSocket;
 import io.fabric8.mockwebserver.http.WebSocketListener;
 import java.io.IOException;
 import java.net.InetAddress;
-import java.net.URLDecoder;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -112,10 +109,10 @@ public final class ScriptedApiServer implements AutoCloseable {
     String target = request.getPath();
     int q = target.indexOf('?');
     String path = q < 0 ? target : target.substring(0, q);
-    Map<String, String> query = query(q < 0 ? "" : target.substring(q + 1));
+    Map<String, String> query = ApiResponses.query(q < 0 ? "" : target.substring(q + 1));
     String discovery = discovery(path);
     if (discovery != null) {
-      return json(200, discovery);
+      return ApiResponses.json(200, discovery);
     }
     Matcher m = COLLECTION.matcher(path);
     if (!m.matches()) {
@@ -136,7 +133,7 @@ public final class ScriptedApiServer implements AutoCloseable {
       return status(fault, fault == 404 ? "NotFound" : fault == 410 ? "Expired" : "InternalError");
     }
     if (!watch) {
-      return json(200, "{\"apiVersion\":\"tekton.dev/v1\",\"kind\":\"PipelineRunList\",\"metadata\":{"
+      return ApiResponses.json(200, "{\"apiVersion\":\"tekton.dev/v1\",\"kind\":\"PipelineRunList\",\"metadata\":{"
           + "\"resourceVersion\":\"" + version.get() + "\"},\"items\":[" + String.join(",", runs.values()) + "]}");
     }
     return new MockResponse().withWebSocketUpgrade(new WebSocketListener() {
@@ -168,23 +165,8 @@ public final class ScriptedApiServer implements AutoCloseable {
   }
 
   private static MockResponse status(int code, String reason) {
-    return json(code, "{\"kind\":\"Status\",\"apiVersion\":\"v1\",\"metadata\":{},\"status\":\"Failure\","
+    return ApiResponses.json(code, "{\"kind\":\"Status\",\"apiVersion\":\"v1\",\"metadata\":{},\"status\":\"Failure\","
         + "\"message\":\"answered " + code + " by the test\",\"reason\":\"" + reason + "\",\"code\":" + code + "}");
-  }
-
-  private static MockResponse json(int code, String body) {
-    return new MockResponse().setResponseCode(code).setHeader("Content-Type", "application/json").setBody(body);
-  }
-
-  private static Map<String, String> query(String query) {
-    Map<String, String> out = new HashMap<>();
-    for (String pair : query.split("&")) {
-      int eq = pair.indexOf('=');
-      if (eq > 0) {
-        out.put(pair.substring(0, eq), URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8));
-      }
-    }
-    return out;
   }
 
   @Override
