@@ -57,12 +57,7 @@ final class Readiness {
 
   /** The objects of the exporter's own kinds that the cache holds. */
   long objects() {
-    long n = 0;
-    for (var kind : own.get().kinds()) {
-      for (Object ignored : source.objects(kind.target())) {
-        n++;
-      }
-    }
-    return n;
+    return source.objectCounts().entrySet().stream().filter(e -> ownKind(e.getKey()))
+        .mapToLong(Map.Entry::getValue).sum();
   }
 }

@@ -79,6 +79,8 @@ public final class Memo {
     int p = 0;
     for (CompiledFamily f : families) {
       Entry[] earlier = null;
+      int earlierFrom = 0;
+      int earlierTo = 0;
       if (before != null) {
         int from = p;
         while (p < before.length && before[p].family == f) {
@@ -86,8 +88,11 @@ public final class Memo {
         }
         if (p - from == 1 && before[from] instanceof Entry.Clocked c) {
           earlier = c.entries;
+          earlierTo = earlier.length;
         } else if (!unchanged) {
-          earlier = Arrays.copyOfRange(before, from, p);
+          earlier = before;
+          earlierFrom = from;
+          earlierTo = p;
         } else {
           replay(before, from, p, rec);
           for (int k = from; k < p; k++) {
@@ -96,7 +101,7 @@ public final class Memo {
           continue;
         }
       }
-      rec.start(earlier);
+      rec.start(earlier, earlierFrom, earlierTo);
       scope.reset(object, now).takeClockRead();
       f.evaluate(scope, rec);
       Entry[] produced = rec.finish();
@@ -234,7 +239,10 @@ public final class Memo {
   private static final class Recorder implements SampleSink {
     Map<CompiledFamily, Accumulator> accumulators;
     MemoSink sink;
+    /** What the family produced for the object before, in {@code earlier[earlierFrom, earlierTo)}. */
     private Entry[] earlier;
+    private int earlierFrom;
+    private int earlierTo;
     private final List<Entry> entries = new ArrayList<>();
     /**
      * The values of the object's last sample. Families of one object often give the same
@@ -248,8 +256,10 @@ public final class Memo {
       lastValues = null;
     }
 
-    void start(Entry[] earlier) {
+    void start(Entry[] earlier, int from, int to) {
       this.earlier = earlier;
+      this.earlierFrom = from;
+      this.earlierTo = to;
       entries.clear();
     }
 
@@ -273,7 +283,7 @@ public final class Memo {
       }
       String[] x = extra == null ? null : extra.clone();
       int at = entries.size();
-      Sample same = earlier != null && at < earlier.length && earlier[at] instanceof Sample old
+      Sample same = earlier != null && earlierFrom + at < earlierTo && earlier[earlierFrom + at] instanceof Sample old
           && !(old instanceof Sample.Counted) && old.sameAttributes(family, values, x) ? old : null;
       entries.add(sink.record(family, values, x, value, same));
     }
