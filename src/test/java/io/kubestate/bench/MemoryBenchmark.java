@@ -1,5 +1,6 @@
 package io.kubestate.bench;
 
+import io.kubestate.testing.DockerfileEntrypoint;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -90,7 +91,7 @@ public final class MemoryBenchmark {
 
   /** The image's JVM flags, then the heap and processors of the pod; see the class comment. */
   private List<String> jvmFlags() throws IOException {
-    List<String> flags = new ArrayList<>(imageFlags(Path.of(option("dockerfile", "Dockerfile"))));
+    List<String> flags = new ArrayList<>(DockerfileEntrypoint.jvmFlags(Path.of(option("dockerfile", "Dockerfile"))));
     String heap = option("heap", "pod");
     flags.add(heap.equals("pod") ? "-XX:MaxRAM=" + limitMb() + "m" : "-Xmx" + heap);
     flags.add("-XX:ActiveProcessorCount=" + option("cpus", "1"));
@@ -117,25 +118,6 @@ public final class MemoryBenchmark {
       throw new IllegalStateException("no memory limit in Mi under limits: in " + deployment + "; give limit=");
     }
     return Long.parseLong(m.group(1));
-  }
-
-  /** The flags between {@code java} and {@code -jar} in the Dockerfile's exec-form ENTRYPOINT. */
-  static List<String> imageFlags(Path dockerfile) throws IOException {
-    for (String line : Files.readAllLines(dockerfile, StandardCharsets.UTF_8)) {
-      if (line.startsWith("ENTRYPOINT [")) {
-        List<String> flags = new ArrayList<>();
-        for (String word : line.substring(line.indexOf('[') + 1, line.lastIndexOf(']')).split(",")) {
-          String w = word.trim().replace("\"", "");
-          if (w.equals("-jar")) {
-            return flags;
-          }
-          if (w.startsWith("-")) {
-            flags.add(w);
-          }
-        }
-      }
-    }
-    throw new IllegalStateException(dockerfile + " has no ENTRYPOINT [\"java\", ..., \"-jar\", ...]");
   }
 
   /** One process against N objects; returns its live heap in bytes, or -1 when it was not measured. */

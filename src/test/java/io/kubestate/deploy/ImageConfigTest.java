@@ -3,14 +3,12 @@ package io.kubestate.deploy;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.kubestate.cli.Main;
-import java.io.IOException;
+import io.kubestate.testing.DockerfileEntrypoint;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import javax.xml.parsers.DocumentBuilderFactory;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -68,7 +66,7 @@ class ImageConfigTest {
 
   @Test
   void bothStartTheJvmWithTheSameFlagsOnTheShadedJar() {
-    List<String> entrypoint = jsonArray(instruction("ENTRYPOINT"));
+    List<String> entrypoint = DockerfileEntrypoint.words(dockerfile);
     assertThat(entrypoint.get(0)).isEqualTo("java");
     int jar = entrypoint.indexOf("-jar");
     assertThat(jar).isPositive();
@@ -90,15 +88,6 @@ class ImageConfigTest {
     List<String> found = dockerfile.stream().filter(l -> l.startsWith(name + " ")).toList();
     assertThat(found).as(name).hasSize(1);
     return found.get(0).substring(name.length() + 1).strip();
-  }
-
-  private static List<String> jsonArray(String text) {
-    Matcher m = Pattern.compile("\"((?:[^\"\\\\]|\\\\.)*)\"").matcher(text);
-    List<String> out = new ArrayList<>();
-    while (m.find()) {
-      out.add(m.group(1));
-    }
-    return out;
   }
 
   private static Element child(Element parent, String... path) {
