@@ -1,16 +1,30 @@
 package io.kubestate.deploy;
 
+import static io.kubestate.deploy.ContainerArgs.envAsKubernetesExpandsIt;
+import static io.kubestate.deploy.ContainerArgs.expandedArgs;
+import static io.kubestate.deploy.ContainerArgs.flag;
+import static io.kubestate.deploy.ContainerArgs.metricsAuth;
+import static io.kubestate.deploy.ContainerArgs.parseArgs;
+import static io.kubestate.deploy.Manifests.container;
+import static io.kubestate.deploy.Manifests.containerPort;
+import static io.kubestate.deploy.Manifests.kinds;
+import static io.kubestate.deploy.Manifests.named;
+import static io.kubestate.deploy.Manifests.of;
+import static io.kubestate.deploy.Manifests.one;
+import static io.kubestate.deploy.Manifests.resolve;
+import static io.kubestate.deploy.Manifests.template;
+import static io.kubestate.deploy.Manifests.workload;
+import static io.kubestate.deploy.RbacGrants.bindsWorkload;
+import static io.kubestate.deploy.RbacGrants.clusterGrants;
+import static io.kubestate.deploy.RbacGrants.namespaceGrants;
+import static io.kubestate.deploy.RbacGrants.watchedResources;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.fabric8.kubernetes.api.Pluralize;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.ContainerBuilder;
-import io.fabric8.kubernetes.api.model.ContainerPort;
-import io.fabric8.kubernetes.api.model.EnvVar;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.HasMetadata;
-import io.fabric8.kubernetes.api.model.IntOrString;
 import io.fabric8.kubernetes.api.model.PodSecurityContext;
 import io.fabric8.kubernetes.api.model.PodSpecBuilder;
 import io.fabric8.kubernetes.api.model.PodTemplateSpec;
@@ -27,11 +41,8 @@ import io.fabric8.kubernetes.api.model.rbac.ClusterRoleBinding;
 import io.fabric8.kubernetes.api.model.rbac.PolicyRule;
 import io.fabric8.kubernetes.api.model.rbac.Role;
 import io.fabric8.kubernetes.api.model.rbac.RoleBinding;
-import io.fabric8.kubernetes.api.model.rbac.Subject;
 import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
-import io.kubestate.config.ConfigLoader;
 import io.kubestate.config.Presets;
-import io.kubestate.config.ResourceConfig;
 import io.kubestate.e2e.ExternalTools;
 import io.kubestate.source.ConfigResources;
 import java.io.IOException;
@@ -41,14 +52,10 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.TreeMap;
-import java.util.TreeSet;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DynamicTest;
@@ -73,7 +80,6 @@ class KustomizeTest {
   /** What --metrics-auth=kubernetes creates, API group to resource; it stores nothing. */
   static final Map<String, String> REVIEWS = Map.of("authentication.k8s.io", "tokenreviews",
       "authorization.k8s.io", "subjectaccessreviews");
-  private static final Pattern VAR_REF = Pattern.compile("\\$\\(([A-Za-z_][A-Za-z0-9_]*)\\)");
 
   private static final KubernetesSerialization SERIALIZATION = new KubernetesSerialization();
   private static final Map<String, List<HasMetadata>> BUILDS = new LinkedHashMap<>();
@@ -283,7 +289,7 @@ class KustomizeTest {
 
   private static void arguments(String install, List<HasMetadata> objects) {
     ParseResult parsed = parseArgs(objects);
-    List<String> unknown = parsed.unmatched().stream().map(KustomizeTest::flag).toList();
+    List<String> unknown = parsed.unmatched().stream().map(ContainerArgs::flag).toList();
     assertThat(unknown).as("options `run` does not know").isEmpty();
     if (!install.equals("overlays/sharded")) {
       assertThat(parsed.matchedOptions().stream().flatMap(o -> java.util.Arrays.stream(o.names())))
@@ -377,162 +383,5 @@ class KustomizeTest {
       assertThat(sa.getMetadata().getName()).isEqualTo(serviceAccount);
       assertThat(sa.getMetadata().getNamespace()).isEqualTo(namespace);
     });
-  }
-
-  // ---- what the program makes of the install
-
-  private static ParseResult parseArgs(List<HasMetadata> objects) {
-    return RunFlags.parse(expandedArgs(objects));
-  }
-
-  private static boolean metricsAuth(List<HasMetadata> objects) {
-    return "kubernetes".equals(parseArgs(objects).matchedOptionValue("--metrics-auth", "none"));
-  }
-
-  private static String flag(String arg) {
-    int eq = arg.indexOf('=');
-    return eq < 0 ? arg : arg.substring(0, eq);
-  }
-
-  /** The container's arguments as Kubernetes passes them: $(VAR) expanded from the container's env. */
-  private static List<String> expandedArgs(List<HasMetadata> objects) {
-    Map<String, String> env = envAsKubernetesExpandsIt(objects);
-    List<String> args = container(template(objects)).getArgs().stream().map(a -> expand(a, env)).toList();
-    assertThat(args).as("arguments with an undefined $(VAR)").noneMatch(a -> a.contains("$("));
-    return args;
-  }
-
-  /**
-   * The container's environment: values, ConfigMap keys from the same install, placeholders for the
-   * downward API; a $(VAR) in a value is expanded only from variables listed before it, as the
-   * kubelet does.
-   */
-  private static Map<String, String> envAsKubernetesExpandsIt(List<HasMetadata> objects) {
-    Map<String, String> env = new LinkedHashMap<>();
-    for (EnvVar v : container(template(objects)).getEnv()) {
-      String value;
-      if (v.getValueFrom() == null) {
-        value = expand(v.getValue(), env);
-      } else if (v.getValueFrom().getConfigMapKeyRef() != null) {
-        String name = v.getValueFrom().getConfigMapKeyRef().getName();
-        ConfigMap map = of(objects, ConfigMap.class).stream().filter(m -> m.getMetadata().getName().equals(name))
-            .findFirst().orElseThrow(() -> new AssertionError("no ConfigMap " + name + " for " + v.getName()));
-        value = map.getData().get(v.getValueFrom().getConfigMapKeyRef().getKey());
-        assertThat(value).as("%s from ConfigMap %s", v.getName(), name).isNotNull();
-      } else {
-        assertThat(v.getValueFrom().getFieldRef()).as(v.getName()).isNotNull();
-        value = "fieldRef(" + v.getValueFrom().getFieldRef().getFieldPath() + ")";
-      }
-      env.put(v.getName(), value);
-    }
-    return env;
-  }
-
-  private static String expand(String s, Map<String, String> env) {
-    Matcher m = VAR_REF.matcher(s);
-    StringBuilder out = new StringBuilder();
-    while (m.find()) {
-      m.appendReplacement(out, Matcher.quoteReplacement(env.getOrDefault(m.group(1), m.group())));
-    }
-    return m.appendTail(out).toString();
-  }
-
-  /** API group to the resources the presets watch. */
-  private static Map<String, Set<String>> watchedResources(List<String> presets) {
-    Map<String, Set<String>> out = new TreeMap<>();
-    for (ResourceConfig r : ConfigLoader.load(presets, List.of()).resources()) {
-      String plural = r.plural() != null ? r.plural() : Pluralize.toPlural(r.kind().toLowerCase(Locale.ROOT));
-      out.computeIfAbsent(r.group(), g -> new TreeSet<>()).add(plural);
-    }
-    return out;
-  }
-
-  /** API group to resources, from the ClusterRoles bound cluster-wide to the workload's account. */
-  private static Map<String, Set<String>> clusterGrants(List<HasMetadata> objects) {
-    Map<String, Set<String>> out = new TreeMap<>();
-    for (ClusterRoleBinding b : of(objects, ClusterRoleBinding.class)) {
-      if (bindsWorkload(objects, b.getSubjects())) {
-        assertThat(b.getRoleRef().getKind()).isEqualTo("ClusterRole");
-        add(out, named(objects, ClusterRole.class, b.getRoleRef().getName(), null).getRules());
-      }
-    }
-    return out;
-  }
-
-  private static Map<String, Set<String>> namespaceGrants(List<HasMetadata> objects, String namespace) {
-    Map<String, Set<String>> out = new TreeMap<>();
-    for (RoleBinding b : of(objects, RoleBinding.class)) {
-      if (namespace.equals(b.getMetadata().getNamespace()) && bindsWorkload(objects, b.getSubjects())) {
-        add(out, b.getRoleRef().getKind().equals("Role")
-            ? named(objects, Role.class, b.getRoleRef().getName(), namespace).getRules()
-            : named(objects, ClusterRole.class, b.getRoleRef().getName(), null).getRules());
-      }
-    }
-    return out;
-  }
-
-  private static void add(Map<String, Set<String>> grants, List<PolicyRule> rules) {
-    for (PolicyRule rule : rules) {
-      for (String group : rule.getApiGroups()) {
-        grants.computeIfAbsent(group, g -> new TreeSet<>()).addAll(rule.getResources());
-      }
-    }
-  }
-
-  private static boolean bindsWorkload(List<HasMetadata> objects, List<Subject> subjects) {
-    HasMetadata workload = workload(objects);
-    String account = template(objects).getSpec().getServiceAccountName();
-    return subjects.stream().anyMatch(s -> s.getKind().equals("ServiceAccount") && s.getName().equals(account)
-        && workload.getMetadata().getNamespace().equals(s.getNamespace()));
-  }
-
-  // ---- finding things
-
-  private static List<String> kinds(List<HasMetadata> objects) {
-    return objects.stream().map(HasMetadata::getKind).toList();
-  }
-
-  private static <T extends HasMetadata> List<T> of(List<HasMetadata> objects, Class<T> type) {
-    return objects.stream().filter(type::isInstance).map(type::cast).toList();
-  }
-
-  private static <T extends HasMetadata> T one(List<HasMetadata> objects, Class<T> type) {
-    List<T> found = of(objects, type);
-    assertThat(found).as(type.getSimpleName()).hasSize(1);
-    return found.get(0);
-  }
-
-  private static <T extends HasMetadata> T named(List<HasMetadata> objects, Class<T> type, String name,
-      String namespace) {
-    return of(objects, type).stream()
-        .filter(o -> o.getMetadata().getName().equals(name)
-            && Objects.equals(o.getMetadata().getNamespace(), namespace))
-        .findFirst().orElseThrow(() -> new AssertionError("no " + type.getSimpleName() + " " + name));
-  }
-
-  private static HasMetadata workload(List<HasMetadata> objects) {
-    List<HasMetadata> workloads = objects.stream()
-        .filter(o -> o instanceof Deployment || o instanceof StatefulSet).toList();
-    assertThat(workloads).as("Deployments and StatefulSets").hasSize(1);
-    return workloads.get(0);
-  }
-
-  private static PodTemplateSpec template(List<HasMetadata> objects) {
-    HasMetadata w = workload(objects);
-    return w instanceof Deployment d ? d.getSpec().getTemplate() : ((StatefulSet) w).getSpec().getTemplate();
-  }
-
-  private static Container container(PodTemplateSpec pod) {
-    assertThat(pod.getSpec().getContainers()).hasSize(1);
-    return pod.getSpec().getContainers().get(0);
-  }
-
-  private static int containerPort(Container c, String name) {
-    return c.getPorts().stream().filter(p -> name.equals(p.getName())).map(ContainerPort::getContainerPort)
-        .findFirst().orElseThrow(() -> new AssertionError("no container port named " + name));
-  }
-
-  private static int resolve(IntOrString port, Container c) {
-    return port.getIntVal() != null ? port.getIntVal() : containerPort(c, port.getStrVal());
   }
 }

@@ -122,12 +122,10 @@ class SecureMetricsOverlayTest {
   }
 
   private static <T extends HasMetadata> List<T> of(Class<T> type) {
-    return objects.stream().filter(type::isInstance).map(type::cast).toList();
+    return Manifests.of(objects, type);
   }
 
   private static <T extends HasMetadata> T one(Class<T> type) {
-    List<T> found = of(type);
-    assertThat(found).hasSize(1);
-    return found.get(0);
+    return Manifests.one(objects, type);
   }
 }
