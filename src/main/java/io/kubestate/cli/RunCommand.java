@@ -99,6 +99,11 @@ final class RunCommand implements Callable<Integer> {
           + "opens, ISO-8601 (default: ${DEFAULT-VALUE}).")
   Duration watchGrace;
 
+  @Option(names = "--streaming-lists", negatable = true, defaultValue = "true", fallbackValue = "true",
+      description = "Read each kind's list as a streaming watch (sendInitialEvents) where the API server serves one, "
+          + "else in pages; --no-streaming-lists always pages (default: ${DEFAULT-VALUE}).")
+  boolean streamingLists;
+
   @Option(names = "--cluster-name", paramLabel = "NAME", defaultValue = "${env:K8S_CLUSTER_NAME}",
       description = "Sets the k8s.cluster.name resource attribute.")
   String clusterName;
@@ -239,7 +244,7 @@ final class RunCommand implements Callable<Integer> {
     WatchSettings pace = WatchSettings.DEFAULT;
     InformerSource source = InformerSource.start(client, compiled, namespaces, sharding, new WatchSettings(
         watchRetryMax.compareTo(pace.firstRetry()) < 0 ? watchRetryMax : pace.firstRetry(), watchRetryMax, watchGrace,
-        pace.watchTimeout(), pace.listPage()));
+        pace.watchTimeout(), pace.listPage(), streamingLists, pace.firstEventWait()));
     resources.push(source);
     self.source(() -> source);
     Meter stateMeter = telemetry.meter(StateMetrics.SCOPE, Version.current());

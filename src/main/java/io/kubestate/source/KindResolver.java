@@ -31,6 +31,7 @@ final class KindResolver {
   private final WatchSettings settings;
   private final KindRegistry kinds;
   private final ScheduledExecutorService scheduler;
+  private final StreamingLists streaming;
   /** The problem last logged per kind, so that each is logged once, and again only when it changes. */
   private final Map<WatchTarget, String> logged = new ConcurrentHashMap<>();
   private final Map<WatchTarget, ScheduledFuture<?>> retries = new ConcurrentHashMap<>();
@@ -45,6 +46,7 @@ final class KindResolver {
     this.settings = settings;
     this.kinds = kinds;
     this.scheduler = scheduler;
+    this.streaming = new StreamingLists(client, settings.streamingLists());
   }
 
   void resolve(WatchTarget target, Duration backoff) {
@@ -62,7 +64,7 @@ final class KindResolver {
         started[0] = watch;
         watch.scope(kinds.scopedProjections.getOrDefault(target, Map.of()));
         try {
-          watch.start(client, namespaces);
+          watch.start(client, namespaces, streaming);
         } catch (RuntimeException e) {
           watch.close();
           throw e;

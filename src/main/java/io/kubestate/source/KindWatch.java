@@ -150,7 +150,7 @@ final class KindWatch implements AutoCloseable {
     return null;
   }
 
-  void start(KubernetesClient client, List<String> namespaces) {
+  void start(KubernetesClient client, List<String> namespaces, StreamingLists streaming) {
     this.client = client;
     MixedOperation<GenericKubernetesResource, GenericKubernetesResourceList, Resource<GenericKubernetesResource>> op =
         operation();
@@ -164,7 +164,8 @@ final class KindWatch implements AutoCloseable {
         scoped = scoped.withLabelSelector(target.labelSelector());
       }
       NamespaceWatch watch = new NamespaceWatch(ns);
-      watch.loop = new ListWatch(kind.plural() + (kind.group().isEmpty() ? "" : "." + kind.group()), ns, scoped, settings, server, new Handler(watch, started));
+      watch.loop = new ListWatch(kind.plural() + (kind.group().isEmpty() ? "" : "." + kind.group()), ns, scoped, settings, server,
+          streaming, new Handler(watch, started));
       watches.add(watch);
     }
     watches.forEach(w -> w.loop.start());

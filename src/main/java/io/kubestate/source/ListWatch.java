@@ -8,9 +8,7 @@ import io.fabric8.kubernetes.client.Watcher;
 import io.fabric8.kubernetes.client.WatcherException;
 import io.fabric8.kubernetes.client.dsl.FilterWatchListDeletable;
 import io.fabric8.kubernetes.client.dsl.Resource;
-import io.fabric8.kubernetes.client.informers.cache.Cache;
 import java.time.Instant;
-import java.util.HashSet;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
@@ -23,7 +21,8 @@ import java.util.logging.Logger;
  * fabric8's watch API rather than its informer: the informer lists everything again whenever a
  * watch request fails before the watch is established, which at 100,000 objects is hundreds of
  * megabytes per retry. Here a failed watch is retried from the last resourceVersion with backoff,
- * and only a 410 Gone (the version is no longer in the API server's window) lists again.
+ * and only a 410 Gone (the version is no longer in the API server's window) lists again. A list is
+ * a streaming watch where the API server serves one ({@link StreamingLists}), else paged.
  *
  * <p>The client this runs on must not reconnect a watch by itself (a reconnect limit of 0): each
  * end of a watch then comes here, so that a watch that is down shows.
@@ -56,6 +55,7 @@ final class ListWatch implements AutoCloseable {
   private final ObjectVersions versions;
   private final WatchHealth health;
   private final WatchRetries retries;
+  private final StreamingLists streaming;
   private final Map<String, LongAdder> relists = new ConcurrentHashMap<>();
   private final Object lock = new Object();
   private volatile String resourceVersion;
@@ -69,7 +69,8 @@ final class ListWatch implements AutoCloseable {
    * @param namespace the watched namespace, null for all
    */
   ListWatch(String resource, String namespace, FilterWatchListDeletable<GenericKubernetesResource, GenericKubernetesResourceList,
-      Resource<GenericKubernetesResource>> operation, WatchSettings settings, String server, Sink sink) {
+      Resource<GenericKubernetesResource>> operation, WatchSettings settings, String server, StreamingLists streaming,
+      Sink sink) {
     int dot = resource.indexOf('.');
     this.what = (dot < 0 ? resource : resource.substring(0, dot)) + (namespace == null ? "" : " in namespace " + namespace);
     this.operation = operation;
@@ -79,6 +80,7 @@ final class ListWatch implements AutoCloseable {
     this.versions = new ObjectVersions(sink);
     this.health = new WatchHealth(what, resource, namespace, server, settings);
     this.retries = new WatchRetries(what, settings);
+    this.streaming = streaming;
   }
 
   void start() {
@@ -116,7 +118,10 @@ final class ListWatch implements AutoCloseable {
     return out;
   }
 
-  /** Lists every page; {@code reason} is null for the first list, else why the cache is listed again. */
+  /**
+   * Reads the whole collection, as a stream where the API server serves one, else in pages;
+   * {@code reason} is null for the first list, else why the cache is read again.
+   */
   private void list(String reason) {
     if (closed) {
       return;
@@ -124,20 +129,17 @@ final class ListWatch implements AutoCloseable {
     if (reason != null) {
       relists.computeIfAbsent(reason, k -> new LongAdder()).increment();
     }
-    Set<String> seen = new HashSet<>();
-    String cont = null;
-    String version;
+    if (streaming.use()) {
+      stream(reason);
+    } else {
+      page(reason);
+    }
+  }
+
+  private void page(String reason) {
+    PagedList read;
     try {
-      do {
-        GenericKubernetesResourceList page = operation.list(new ListOptionsBuilder()
-            .withLimit(settings.listPage()).withContinue(cont).build());
-        for (GenericKubernetesResource obj : page.getItems()) {
-          seen.add(Cache.metaNamespaceKeyFunc(obj));
-          versions.apply(obj);
-        }
-        version = page.getMetadata() == null ? null : page.getMetadata().getResourceVersion();
-        cont = page.getMetadata() == null ? null : page.getMetadata().getContinue();
-      } while (cont != null && !cont.isEmpty() && !closed);
+      read = PagedList.read(operation, settings.listPage(), versions, () -> closed);
     } catch (RuntimeException e) {
       if (!closed && !gone(e)) {
         health.failed("list", e, listed);
@@ -145,6 +147,86 @@ final class ListWatch implements AutoCloseable {
       }
       return;
     }
+    complete(read.seen(), read.resourceVersion());
+    watch();
+  }
+
+  /**
+   * A watch that first sends every object, then a bookmark that marks the end of them, and goes on
+   * as the watch from there: no response of the whole collection is built, and no second request
+   * opens the watch.
+   */
+  private void stream(String reason) {
+    int attempt;
+    synchronized (lock) {
+      if (closed) {
+        return;
+      }
+      attempt = ++generation;
+    }
+    Attempt listener = new Attempt(attempt, new InitialEvents(versions, reason));
+    Watch opened;
+    try {
+      opened = operation.watch(new ListOptionsBuilder().withSendInitialEvents(true)
+          .withResourceVersionMatch("NotOlderThan").withAllowWatchBookmarks(true)
+          .withTimeoutSeconds(settings.watchTimeout().toSeconds()).build(), listener);
+    } catch (RuntimeException e) {
+      if (closed || gone(e)) {
+        return;
+      }
+      int code = ApiFailure.code(e);
+      if (code == 400 || code == 422) {
+        streaming.refused(server, ApiFailure.describe(e, server));
+        page(reason);
+        return;
+      }
+      health.failed("list", e, listed);
+      retries.retry(() -> list(reason));
+      return;
+    }
+    if (!hold(attempt, opened)) {
+      return;
+    }
+    retries.after(settings.firstEventWait(), () -> {
+      if (!listener.received && listener.current() && abandon(attempt)) {
+        streaming.refused(server, "nothing arrived within " + settings.firstEventWait().toSeconds()
+            + " s of asking for one");
+        page(reason);
+      }
+    });
+  }
+
+  /** Keeps {@code opened} as the loop's watch, unless the loop stopped or a newer attempt started meanwhile. */
+  private boolean hold(int attempt, Watch opened) {
+    synchronized (lock) {
+      if (!closed && attempt == generation) {
+        watch = opened;
+        return true;
+      }
+    }
+    opened.close();
+    return false;
+  }
+
+  /** Closes the watch of {@code attempt} if it is still the current one. */
+  private boolean abandon(int attempt) {
+    Watch open;
+    synchronized (lock) {
+      if (closed || attempt != generation) {
+        return false;
+      }
+      generation++;
+      open = watch;
+      watch = null;
+    }
+    if (open != null) {
+      open.close();
+    }
+    return true;
+  }
+
+  /** The whole collection is read: objects not seen are gone, and the watch goes on from {@code version}. */
+  private void complete(Set<String> seen, String version) {
     versions.keepOnly(seen);
     resourceVersion = version;
     health.contact();
@@ -152,7 +234,6 @@ final class ListWatch implements AutoCloseable {
       listed = true;
       sink.listed();
     }
-    watch();
   }
 
   private void watch() {
@@ -167,7 +248,7 @@ final class ListWatch implements AutoCloseable {
     try {
       opened = operation.watch(new ListOptionsBuilder().withResourceVersion(resourceVersion)
           .withAllowWatchBookmarks(true).withTimeoutSeconds(settings.watchTimeout().toSeconds()).build(),
-          new Attempt(attempt));
+          new Attempt(attempt, null));
     } catch (RuntimeException e) {
       if (closed || gone(e)) {
         return;
@@ -180,12 +261,8 @@ final class ListWatch implements AutoCloseable {
       retries.retry(this::watch);
       return;
     }
-    synchronized (lock) {
-      if (closed || attempt != generation) {
-        opened.close();
-        return;
-      }
-      watch = opened;
+    if (!hold(attempt, opened)) {
+      return;
     }
     health.watching(resourceVersion);
   }
@@ -229,9 +306,12 @@ final class ListWatch implements AutoCloseable {
     private final int id;
     private final long opened = System.currentTimeMillis();
     private volatile boolean received;
+    /** The streaming list in progress; null once it is complete, or for a plain watch. */
+    private InitialEvents initial;
 
-    Attempt(int id) {
+    Attempt(int id, InitialEvents initial) {
       this.id = id;
+      this.initial = initial;
     }
 
     private boolean current() {
@@ -248,8 +328,18 @@ final class ListWatch implements AutoCloseable {
       received = true;
       health.contact();
       retries.reset();
-      if (obj != null && obj.getMetadata() != null && obj.getMetadata().getResourceVersion() != null) {
-        resourceVersion = obj.getMetadata().getResourceVersion();
+      String version = obj == null || obj.getMetadata() == null ? null : obj.getMetadata().getResourceVersion();
+      if (initial != null) {
+        if (initial.accept(action, obj)) {
+          Set<String> seen = initial.seen();
+          initial = null;
+          complete(seen, version);
+          health.watching(version);
+        }
+        return;
+      }
+      if (version != null) {
+        resourceVersion = version;
       }
       switch (action) {
         case ADDED, MODIFIED -> versions.apply(obj);
@@ -267,7 +357,14 @@ final class ListWatch implements AutoCloseable {
       synchronized (lock) {
         watch = null;
       }
-      if (e.isHttpGone()) {
+      if (initial != null) {
+        // The stream ended before its last object: the cache is not complete, so it is read again.
+        if (e.getCause() != null) {
+          health.failed("list", e, listed);
+        }
+        String reason = initial.reason;
+        retries.retry(() -> list(reason));
+      } else if (e.isHttpGone()) {
         expired();
       } else if (e.getCause() == null) {
         // Every watch ends: the API server closes it after its timeout, or the connection drops.

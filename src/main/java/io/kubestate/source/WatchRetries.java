@@ -50,6 +50,16 @@ final class WatchRetries {
     }
   }
 
+  /** Runs {@code step} once {@code delay} has passed, unless closed first; failures in a row stay as they are. */
+  void after(java.time.Duration delay, Runnable step) {
+    synchronized (this) {
+      if (closed) {
+        return;
+      }
+      TIMER.schedule(() -> submit(step), delay.toMillis(), TimeUnit.MILLISECONDS);
+    }
+  }
+
   /** Runs {@code step} now. */
   void submit(Runnable step) {
     try {

@@ -50,7 +50,8 @@ import java.util.stream.Stream;
  * {@code baseline=true} (also measure the process with no objects); {@code changes=0} (runs
  * completed through the watches before the live heap is measured); {@code timeout=900} (seconds for
  * the sync and for each scrape); {@code jar=target/kube-state-otel.jar}; {@code jvm=} (more flags for the exporter's JVM, comma separated); {@code settle=10} (seconds between the last scrape and the live heap); {@code keep=false} (keep the
- * logs of a run that succeeded).
+ * logs of a run that succeeded); {@code streaming=false} (the API server serves streaming lists,
+ * instead of refusing them as one with the WatchList feature off does).
  */
 public final class MemoryBenchmark {
   private static final Pattern INFORMER_SYNC = Pattern.compile("synced ([\\d,]+) pipelineruns in ([\\d.]+) s");
@@ -131,7 +132,8 @@ public final class MemoryBenchmark {
     figure(p + ".objects", n);
     long live = -1;
     String outcome;
-    try (PipelineRunApiServer api = new PipelineRunApiServer(n, 30)) {
+    try (PipelineRunApiServer api = new PipelineRunApiServer(n, 30,
+        Boolean.parseBoolean(option("streaming", "false")))) {
       Path kubeconfig = dir.resolve("kubeconfig");
       Files.writeString(kubeconfig, kubeconfig(api.url()), StandardCharsets.UTF_8);
       List<String> args = List.of("--preset", option("preset", "tekton"), "--kubeconfig", kubeconfig.toString());

@@ -60,11 +60,17 @@ final class PipelineRunApiServer implements AutoCloseable {
     return t;
   });
   private final Map<String, String> discovery = discovery();
+  private final boolean streamingLists;
 
   private record Watch(WebSocket socket, String apiVersion, String kind, String namespace, boolean bookmarks) {}
 
-  PipelineRunApiServer(int count, long bookmarkSeconds) {
+  /**
+   * @param streamingLists whether watches with {@code sendInitialEvents} are served; else they are
+   *     refused (422) as by an API server whose WatchList feature is off
+   */
+  PipelineRunApiServer(int count, long bookmarkSeconds, boolean streamingLists) {
     this.count = count;
+    this.streamingLists = streamingLists;
     this.version = new AtomicLong(PipelineRunObjects.FIRST_VERSION + count);
     server.setDispatcher(new Dispatcher() {
       @Override
@@ -157,10 +163,17 @@ final class PipelineRunApiServer implements AutoCloseable {
     if (firstQueries.stream().noneMatch(s -> s.startsWith(verb + " " + plural + " "))) {
       firstQueries.add(verb + " " + plural + " " + path + "?" + (q < 0 ? "" : target.substring(q + 1)));
     }
+    if (watch && "true".equals(query.get("sendInitialEvents"))) {
+      count((streamingLists ? "stream " : "stream refused ") + plural);
+      return streamingLists ? stream(apiVersion, kind, namespace, query)
+          : ApiResponses.json(422, "{\"kind\":\"Status\",\"apiVersion\":\"v1\",\"metadata\":{},"
+              + "\"status\":\"Failure\",\"message\":\"sendInitialEvents is forbidden for watch unless the WatchList"
+              + " feature gate is enabled\",\"reason\":\"Invalid\",\"code\":422}");
+    }
     if (watch) {
       boolean upgrade = "websocket".equalsIgnoreCase(request.getHeader("Upgrade"));
       count("watch " + plural + (upgrade ? "" : " (http)"));
-      return watch(apiVersion, kind, namespace, query, upgrade);
+      return watch(apiVersion, kind, namespace, query, upgrade, false);
     }
     count("list " + plural);
     if (plural.equals("customresourcedefinitions")) {
@@ -212,8 +225,31 @@ final class PipelineRunApiServer implements AutoCloseable {
     return b.append("},\"items\":[").append(items).append("]}").toString();
   }
 
+  /** A watch that first sends every object, then a bookmark marked as the end of them. */
+  private MockResponse stream(String apiVersion, String kind, String namespace, Map<String, String> query) {
+    return watch(apiVersion, kind, namespace, query, true, true);
+  }
+
+  private void sendAll(WebSocket socket, String apiVersion, String kind, String namespace) {
+    if (kind.equals("PipelineRun")) {
+      int ns = namespace == null ? -1 : PipelineRunObjects.namespaceIndex(namespace);
+      int step = ns < 0 ? 1 : PipelineRunObjects.NAMESPACES;
+      for (int i = Math.max(ns, 0); i < count && (namespace == null || ns >= 0); i += step) {
+        Long changed = completed.get(i);
+        socket.send("{\"type\":\"ADDED\",\"object\":" + (changed == null
+            ? PipelineRunObjects.json(i) : PipelineRunObjects.json(i, changed, true)) + "}");
+      }
+    } else if (kind.equals("CustomResourceDefinition")) {
+      socket.send("{\"type\":\"ADDED\",\"object\":" + crd("pipelineruns", "PipelineRun", "pr") + "}");
+      socket.send("{\"type\":\"ADDED\",\"object\":" + crd("taskruns", "TaskRun", "tr") + "}");
+    }
+    socket.send("{\"type\":\"BOOKMARK\",\"object\":{\"apiVersion\":\"" + apiVersion + "\",\"kind\":\"" + kind
+        + "\",\"metadata\":{\"resourceVersion\":\"" + version.get()
+        + "\",\"annotations\":{\"k8s.io/initial-events-end\":\"true\"}}}}");
+  }
+
   private MockResponse watch(String apiVersion, String kind, String namespace, Map<String, String> query,
-      boolean upgrade) {
+      boolean upgrade, boolean initialEvents) {
     long timeout = query.containsKey("timeoutSeconds") ? Long.parseLong(query.get("timeoutSeconds")) : 1800;
     boolean bookmarks = "true".equals(query.get("allowWatchBookmarks"));
     if (!upgrade) {
@@ -226,6 +262,9 @@ final class PipelineRunApiServer implements AutoCloseable {
       @Override
       public void onOpen(WebSocket socket, Response response) {
         watch = new Watch(socket, apiVersion, kind, namespace, bookmarks);
+        if (initialEvents) {
+          sendAll(socket, apiVersion, kind, namespace);
+        }
         watches.add(watch);
         timer.schedule(() -> socket.close(1000, "watch timeout"), timeout, TimeUnit.SECONDS);
       }

@@ -21,9 +21,11 @@ import java.util.regex.Pattern;
 /**
  * A Kubernetes API server serving PipelineRuns (tekton.dev/v1) whose faults a test chooses: it
  * answers a chosen status to the lists or watches of a resource, ends the open watches, and logs
- * every request it receives ("list pipelineruns", "watch pipelineruns rv=12"). Watches are
- * WebSockets, as fabric8 opens them, and hold until ended. CustomResourceDefinitions answer 403,
- * as to an exporter without the right to read them.
+ * every request it receives ("list pipelineruns", "watch pipelineruns rv=12", "stream pipelineruns"
+ * for a streaming list). Watches are WebSockets, as fabric8 opens them, and hold until ended.
+ * CustomResourceDefinitions answer 403, as to an exporter without the right to read them. It says
+ * it is version 1.33, whose WatchList feature is off unless turned on: streaming lists are refused
+ * (422) unless {@link #serveStreamingLists} is called.
  */
 public final class ScriptedApiServer implements AutoCloseable {
   private static final Pattern COLLECTION = Pattern.compile("/apis/([^/]+)/([^/]+)(?:/namespaces/([^/]+))?/([^/]+)");
@@ -36,6 +38,8 @@ public final class ScriptedApiServer implements AutoCloseable {
   /** By "list pipelineruns" or "watch pipelineruns": the status answered instead. */
   private final Map<String, Integer> faults = new ConcurrentHashMap<>();
   private final Map<String, Integer> once = new ConcurrentHashMap<>();
+  private volatile boolean streamingLists;
+  private volatile boolean ignoreStreamingLists;
 
   public ScriptedApiServer() {
     server.setDispatcher(new Dispatcher() {
@@ -62,6 +66,22 @@ public final class ScriptedApiServer implements AutoCloseable {
     send("{\"type\":\"" + (known ? "MODIFIED" : "ADDED") + "\",\"object\":" + json + "}");
   }
 
+  /**
+   * Serves watches with {@code sendInitialEvents=true}: every object as an ADDED event, then a
+   * bookmark marked as the end of them, then the watch goes on.
+   */
+  public void serveStreamingLists() {
+    streamingLists = true;
+  }
+
+  /**
+   * Takes watches with {@code sendInitialEvents=true} as plain watches, sending nothing until
+   * something changes, as test doubles and servers that do not know the parameter may.
+   */
+  public void ignoreStreamingLists() {
+    ignoreStreamingLists = true;
+  }
+
   /** From now on, answers {@code code} to every request of {@code verb} ("list" or "watch") on pipelineruns. */
   public void fail(String verb, int code) {
     faults.put(verb, code);
@@ -78,11 +98,16 @@ public final class ScriptedApiServer implements AutoCloseable {
 
   /** Ends every open watch, after a bookmark, as the API server does at a watch's timeout. */
   public void endWatches() {
-    send(bookmark());
+    send(bookmark(""));
     for (WebSocket w : watches) {
       w.close(1000, "watch ended");
     }
     watches.clear();
+  }
+
+  /** Watches open now, each of which is sent every change from here on. */
+  public int openWatches() {
+    return watches.size();
   }
 
   /** The requests received on pipelineruns, in order. */
@@ -100,9 +125,10 @@ public final class ScriptedApiServer implements AutoCloseable {
     }
   }
 
-  private String bookmark() {
+  /** @param more further members of the bookmark's metadata, each after a comma */
+  private String bookmark(String more) {
     return "{\"type\":\"BOOKMARK\",\"object\":{\"apiVersion\":\"tekton.dev/v1\",\"kind\":\"PipelineRun\","
-        + "\"metadata\":{\"resourceVersion\":\"" + version.get() + "\"}}}";
+        + "\"metadata\":{\"resourceVersion\":\"" + version.get() + "\"" + more + "}}}";
   }
 
   private MockResponse answer(RecordedRequest request) {
@@ -125,12 +151,16 @@ public final class ScriptedApiServer implements AutoCloseable {
       return status(404, "NotFound");
     }
     boolean watch = "true".equals(query.get("watch"));
-    String verb = watch ? "watch" : "list";
-    log.add(verb + " pipelineruns" + (watch ? " rv=" + query.get("resourceVersion") : ""));
+    boolean stream = watch && "true".equals(query.get("sendInitialEvents"));
+    String verb = stream ? "stream" : watch ? "watch" : "list";
+    log.add(verb + " pipelineruns" + (watch && !stream ? " rv=" + query.get("resourceVersion") : ""));
     Integer fault = once.remove(verb);
     fault = fault != null ? fault : faults.get(verb);
     if (fault != null) {
       return status(fault, fault == 404 ? "NotFound" : fault == 410 ? "Expired" : "InternalError");
+    }
+    if (stream && !streamingLists && !ignoreStreamingLists) {
+      return status(422, "Invalid");
     }
     if (!watch) {
       return ApiResponses.json(200, "{\"apiVersion\":\"tekton.dev/v1\",\"kind\":\"PipelineRunList\",\"metadata\":{"
@@ -139,6 +169,12 @@ public final class ScriptedApiServer implements AutoCloseable {
     return new MockResponse().withWebSocketUpgrade(new WebSocketListener() {
       @Override
       public void onOpen(WebSocket socket, Response response) {
+        if (stream && streamingLists) {
+          // Taken before the socket joins the watches: a change meanwhile is sent once, after these.
+          List<String> current = new ArrayList<>(runs.values());
+          current.forEach(json -> socket.send("{\"type\":\"ADDED\",\"object\":" + json + "}"));
+          socket.send(bookmark(",\"annotations\":{\"k8s.io/initial-events-end\":\"true\"}"));
+        }
         watches.add(socket);
       }
 
