@@ -103,6 +103,14 @@ final class DemoDispatcher extends KubernetesCrudDispatcher {
     if (review != null) {
       return review;
     }
+    if (request.method() == HttpMethod.GET && request.getPath().contains("sendInitialEvents=true")) {
+      // The store cannot stream a list: it refuses, as an API server of its version (1.33) does
+      // with its WatchList feature off, and clients list in pages.
+      return new MockResponse().setResponseCode(422).setHeader("Content-Type", "application/json")
+          .setBody("{\"kind\":\"Status\",\"apiVersion\":\"v1\",\"metadata\":{},\"status\":\"Failure\","
+              + "\"message\":\"sendInitialEvents is forbidden for watch unless the WatchList feature gate is enabled\","
+              + "\"reason\":\"Invalid\",\"code\":422}");
+    }
     String document = request.method() == HttpMethod.GET
         ? discovery.get(withoutQuery(request.getPath()))
         : null;
