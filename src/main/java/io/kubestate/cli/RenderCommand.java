@@ -11,6 +11,7 @@ import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeParseException;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -21,7 +22,8 @@ import picocli.CommandLine.Spec;
 
 @Command(name = "render", mixinStandardHelpOptions = true, versionProvider = Version.class,
     description = "Print the Prometheus text exposition the server would serve for the Kubernetes objects in the "
-        + "given YAML files (several documents per file and `kind: List` allowed), series sorted.")
+        + "given YAML files (several documents per file and `kind: List` allowed), series sorted. A wildcard entry "
+        + "stands for the kinds of its group that the objects are of.")
 final class RenderCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
 
@@ -58,14 +60,23 @@ final class RenderCommand implements Callable<Integer> {
     if (compiled == null) {
       return ValidateCommand.INVALID;
     }
-    FileSource source;
+    List<Map<String, Object>> objects;
     try {
-      source = FileSource.load(files, compiled.kinds().stream().map(KindMetrics::target).toList());
+      objects = FileSource.readAll(files);
     } catch (ConfigException e) {
       e.problems().forEach(err::println);
       err.flush();
       return 1;
     }
+    try {
+      // No API to ask: a wildcard entry stands for the kinds of its group that the objects are of.
+      compiled = compiled.resolve(FileSource.kinds(objects, compiled.wildcardGroups()));
+    } catch (ConfigException e) {
+      e.problems().forEach(err::println);
+      err.flush();
+      return ValidateCommand.INVALID;
+    }
+    FileSource source = FileSource.of(objects, compiled.kinds().stream().map(KindMetrics::target).toList());
     if (source.unmatched() > 0) {
       err.println(source.unmatched() + " object(s) matched no resource of the config and were left out");
       err.flush();

@@ -150,9 +150,7 @@ final class RunCommand implements Callable<Integer> {
 
   private final CountDownLatch stopped = new CountDownLatch(1);
   private final Deque<AutoCloseable> resources = new ArrayDeque<>();
-  private final Object swapLock = new Object();
-  private volatile StateMetrics metrics;
-  private volatile CompiledConfig own;
+  private volatile OwnConfig own;
   private volatile TenantConfigs tenants;
 
   @Override
@@ -240,7 +238,6 @@ final class RunCommand implements Callable<Integer> {
       logger.info(sharding + (autoShard ? ", the ordinal of pod " + System.getenv("POD_NAME") : "")
           + ": exporting the objects whose UID hashes to it; like every shard, listing and watching all objects");
     }
-    own = compiled;
     WatchSettings pace = WatchSettings.DEFAULT;
     InformerSource source = InformerSource.start(client, compiled, namespaces, sharding, new WatchSettings(
         watchRetryMax.compareTo(pace.firstRetry()) < 0 ? watchRetryMax : pace.firstRetry(), watchRetryMax, watchGrace,
@@ -248,30 +245,25 @@ final class RunCommand implements Callable<Integer> {
     resources.push(source);
     self.source(() -> source);
     Meter stateMeter = telemetry.meter(StateMetrics.SCOPE, Version.current());
-    metrics = StateMetrics.register(stateMeter, compiled, source, Clock.systemUTC(), telemetry.cardinalityLimit(),
-        maxAttributeLength, self.stats());
-    resources.push(() -> metrics.close());
+    own = new OwnConfig(source, compiled, next -> StateMetrics.register(stateMeter, next, source, Clock.systemUTC(),
+        telemetry.cardinalityLimit(), maxAttributeLength, self.stats()), next -> {
+          applyResourcePerObject(telemetry, next);
+          if (tenants != null) {
+            tenants.ownConfigChanged();
+          }
+        });
+    resources.push(own);
+    self.wildcards(own::wildcards);
     if (watchConfigResources) {
       watchConfigResources(client, source, stateMeter, telemetry.cardinalityLimit(), self);
     }
     ConfigReloader reloader = new ConfigReloader(config.presets, config.configs, next -> {
-      synchronized (swapLock) {
-        own = next;
-        source.replaceTargets(next, tenants == null ? List.of() : tenants.accepted());
-        StateMetrics old = metrics;
-        metrics = StateMetrics.register(stateMeter, next, source, Clock.systemUTC(), telemetry.cardinalityLimit(),
-            maxAttributeLength, self.stats());
-        old.close();
-        applyResourcePerObject(telemetry, next);
-      }
-      if (tenants != null) {
-        tenants.ownConfigChanged();
-      }
+      own.reload(next);
       self.reload().succeeded();
     }, problems -> self.reload().failed());
     reloader.start(reloadPeriod);
     resources.push(reloader);
-    Readiness readiness = new Readiness(source, () -> own);
+    Readiness readiness = new Readiness(source, own::current);
     FirstCollection first = FirstCollection.start(telemetry, readiness::synced, readiness::objects);
     resources.push(first);
     HealthServer health = HealthServer.start(telemetryHost, telemetryPort, () -> readiness.report(first));
@@ -306,14 +298,12 @@ final class RunCommand implements Callable<Integer> {
     TenantConfigs configs = new TenantConfigs(new TenantConfigs.Host() {
       @Override
       public CompiledConfig own() {
-        return own;
+        return own.current();
       }
 
       @Override
       public void watch(List<ScopedConfig> accepted) {
-        synchronized (swapLock) {
-          source.replaceTargets(own, accepted);
-        }
+        own.tenants(accepted);
       }
 
       @Override

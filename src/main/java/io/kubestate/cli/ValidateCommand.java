@@ -3,6 +3,7 @@ package io.kubestate.cli;
 import io.kubestate.config.ConfigException;
 import io.kubestate.config.ConfigLoader;
 import io.kubestate.config.Problems;
+import io.kubestate.config.Wildcards;
 import io.kubestate.expr.CompiledConfig;
 import io.kubestate.expr.Compiler;
 import java.nio.file.Path;
@@ -16,7 +17,7 @@ import picocli.CommandLine.Spec;
 @Command(name = "validate", mixinStandardHelpOptions = true, versionProvider = Version.class,
     description = "Check config files (native or kube-state-metrics CustomResourceStateMetrics). Exit 0 when valid; "
         + "otherwise print every problem as FILE:LINE:COLUMN: message (warnings for what would be silently ignored) "
-        + "and exit 2.")
+        + "and exit 2. A wildcard entry (version or kind \"*\") is checked as one kind: its kinds come from discovery.")
 final class ValidateCommand implements Callable<Integer> {
   static final int INVALID = 2;
 
@@ -44,11 +45,24 @@ final class ValidateCommand implements Callable<Integer> {
       found.list().forEach(err::println);
       problems += found.list().size();
       if (found.isEmpty() && compiled != null) {
-        out.println(file + ": valid (" + compiled.kinds().size() + " kind(s), " + compiled.familyCount() + " families)");
+        out.println(file + ": valid (" + compiled.kinds().size() + " kind(s), " + compiled.familyCount() + " families"
+            + wildcards(compiled) + ")");
       }
     }
     out.flush();
     err.flush();
     return problems == 0 ? 0 : INVALID;
+  }
+
+  /** What the wildcard entries add, whose kinds are not known before the API (or render's objects) is asked. */
+  private static String wildcards(CompiledConfig compiled) {
+    StringBuilder out = new StringBuilder();
+    for (Wildcards.Match m : compiled.wildcards()) {
+      int n = m.entry().families().size();
+      out.append("; ").append(n).append(n == 1 ? " family" : " families").append(" for every kind of ")
+          .append(m.entry().pattern());
+    }
+    return out.isEmpty() ? "" : out.append(": the kinds come from discovery (the CustomResourceDefinitions of the"
+        + " group) when running, from the objects given to render").toString();
   }
 }

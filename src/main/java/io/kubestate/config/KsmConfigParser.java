@@ -1,10 +1,12 @@
 package io.kubestate.config;
 
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * Reads kube-state-metrics' {@code kind: CustomResourceStateMetrics} files unchanged into the
@@ -78,9 +80,11 @@ final class KsmConfigParser {
     String version = gvk.string("version", true);
     String kind = gvk.string("kind", true);
     gvk.warnUnknown(IGNORED);
-    if ("*".equals(version) || "*".equals(kind)) {
-      problems.add(gvk.position(), "wildcard versions and kinds (discovery of every served kind of a group) are not"
-          + " supported; list each version and kind");
+    boolean wildcard = ResourceConfig.ANY.equals(version) || ResourceConfig.ANY.equals(kind);
+    if (wildcard && (group == null || group.isEmpty() || ResourceConfig.ANY.equals(group))) {
+      // kube-state-metrics resolves a wildcard within one group and refuses one without.
+      problems.add(gvk.position(), "a wildcard version or kind needs a \"group\": kube-state-metrics resolves it"
+          + " to the kinds that CustomResourceDefinitions of that one group define");
     }
     // A null prefix is kube-state-metrics' nil pointer, as if the key were absent: the default applies.
     String prefix = f.string("metricNamePrefix", false);
@@ -92,14 +96,19 @@ final class KsmConfigParser {
       // An empty plural is kube-state-metrics' default: the plural comes from the CRD.
       plural = null;
     }
+    if (plural != null && wildcard) {
+      problems.warn(f.valuePosition("resourcePlural"), "\"resourcePlural\" is ignored for a wildcard entry: as in"
+          + " kube-state-metrics, each kind's plural comes from its CustomResourceDefinition");
+      plural = null;
+    }
     Map<String, String> commonLabels = f.stringMap("commonLabels");
     Map<String, List<String>> labelsFromPath = f.pathMap("labelsFromPath");
     f.string("errorLogV", false);
     List<FamilyConfig> families = new ArrayList<>();
     Map<String, String> crLabels = new LinkedHashMap<>(commonLabels);
-    crLabels.put("customresource_group", orEmpty(group));
-    crLabels.put("customresource_version", orEmpty(version));
-    crLabels.put("customresource_kind", orEmpty(kind));
+    crLabels.put(KsmFamilySpec.GROUP_LABEL, orEmpty(group));
+    crLabels.put(KsmFamilySpec.VERSION_LABEL, orEmpty(version));
+    crLabels.put(KsmFamilySpec.KIND_LABEL, orEmpty(kind));
     for (Node n : f.list("metrics")) {
       FamilyConfig fam = family(n, prefix, crLabels, labelsFromPath);
       if (fam != null) {
@@ -126,7 +135,11 @@ final class KsmConfigParser {
     String name = f.string("name", true);
     String help = f.string("help", false);
     Map<String, String> common = new LinkedHashMap<>(resourceLabels);
-    common.putAll(f.stringMap("commonLabels"));
+    Map<String, String> own = f.stringMap("commonLabels");
+    common.putAll(own);
+    Set<String> kindLabels = new HashSet<>(List.of(KsmFamilySpec.GROUP_LABEL, KsmFamilySpec.VERSION_LABEL,
+        KsmFamilySpec.KIND_LABEL));
+    kindLabels.removeAll(own.keySet());
     Map<String, List<String>> paths = new LinkedHashMap<>(resourcePaths);
     paths.putAll(f.pathMap("labelsFromPath"));
     f.string("errorLogV", false);
@@ -138,7 +151,7 @@ final class KsmConfigParser {
     if (each == null || name == null) {
       return null;
     }
-    KsmFamilySpec spec = each(each, common, paths, name);
+    KsmFamilySpec spec = each(each, common, paths, name, kindLabels);
     if (spec == null) {
       return null;
     }
@@ -148,7 +161,8 @@ final class KsmConfigParser {
         List.of(), null, List.of(), null, spec, f.position());
   }
 
-  private KsmFamilySpec each(Fields each, Map<String, String> common, Map<String, List<String>> paths, String name) {
+  private KsmFamilySpec each(Fields each, Map<String, String> common, Map<String, List<String>> paths, String name,
+      Set<String> kindLabels) {
     String typeWord = each.string("type", true);
     FamilyType type = null;
     String block = null;
@@ -198,7 +212,7 @@ final class KsmConfigParser {
     }
     m.warnUnknown(IGNORED);
     return new KsmFamilySpec(type, common, paths, path, labels, valueFrom, nilIsZero, orEmpty(labelFromKey), list,
-        orEmpty(labelName));
+        orEmpty(labelName), kindLabels);
   }
 
   private static String orEmpty(String s) {

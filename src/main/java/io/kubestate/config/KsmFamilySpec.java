@@ -1,7 +1,9 @@
 package io.kubestate.config;
 
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * A kube-state-metrics CustomResourceStateMetrics metric, kept in its own terms so that the engine
@@ -13,6 +15,8 @@ import java.util.Map;
  * @param baseLabelsFromPath resource and metric {@code labelsFromPath}, read from the object root
  * @param labelsFromPath the {@code each} level's labels, read from the element
  * @param list the states of a StateSet
+ * @param kindLabels the {@code customresource_*} labels of {@code baseLabels} that tell the
+ *     resource's group, version and kind (those the metric's own {@code commonLabels} left alone)
  */
 public record KsmFamilySpec(
     FamilyType type,
@@ -24,7 +28,12 @@ public record KsmFamilySpec(
     boolean nilIsZero,
     String labelFromKey,
     List<String> list,
-    String labelName) {
+    String labelName,
+    Set<String> kindLabels) {
+
+  static final String GROUP_LABEL = "customresource_group";
+  static final String VERSION_LABEL = "customresource_version";
+  static final String KIND_LABEL = "customresource_kind";
 
   public KsmFamilySpec {
     baseLabels = Map.copyOf(baseLabels);
@@ -33,5 +42,20 @@ public record KsmFamilySpec(
     labelsFromPath = Map.copyOf(labelsFromPath);
     valueFrom = List.copyOf(valueFrom);
     list = List.copyOf(list);
+    kindLabels = Set.copyOf(kindLabels);
+  }
+
+  /** The same metric for one served kind: the {@code customresource_*} labels tell that kind. */
+  KsmFamilySpec forKind(ServedKind k) {
+    Map<String, String> labels = new HashMap<>(baseLabels);
+    for (String label : kindLabels) {
+      labels.put(label, switch (label) {
+        case GROUP_LABEL -> k.group();
+        case VERSION_LABEL -> k.version();
+        default -> k.kind();
+      });
+    }
+    return new KsmFamilySpec(type, labels, baseLabelsFromPath, path, labelsFromPath, valueFrom, nilIsZero,
+        labelFromKey, list, labelName, kindLabels);
   }
 }

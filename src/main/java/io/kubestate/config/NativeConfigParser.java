@@ -73,6 +73,7 @@ final class NativeConfigParser {
     }
     String kind = f.string("kind", true);
     String plural = f.string("plural", false);
+    checkWildcard(f, group, versions, kind, plural);
     String selector = f.string("labelSelector", false);
     List<AttributeConfig> attributes = attributes(f);
     List<AttributeSpread> spreads = spreads(f);
@@ -94,6 +95,26 @@ final class NativeConfigParser {
     }
     return new ResourceConfig(
         group == null ? "" : group, versions, kind, plural, selector, attributes, spreads, families, f.position());
+  }
+
+  private void checkWildcard(Fields f, String group, List<String> versions, String kind, String plural) {
+    boolean anyVersion = versions.contains(ResourceConfig.ANY);
+    boolean anyKind = ResourceConfig.ANY.equals(kind);
+    if (!anyVersion && !anyKind) {
+      return;
+    }
+    if (group == null || group.isEmpty() || ResourceConfig.ANY.equals(group)) {
+      problems.add(f.position(), "a wildcard version or kind needs a \"group\": it stands for the kinds that"
+          + " CustomResourceDefinitions of that one group define");
+    }
+    if (anyVersion && versions.size() > 1) {
+      problems.add(f.keyPosition("versions"), "\"*\" stands for every served version; list versions or give \"*\""
+          + " alone");
+    }
+    if (anyKind && plural != null) {
+      problems.add(f.keyPosition("plural"), "\"plural\" names the resource of one kind; with kind \"*\" each kind's"
+          + " plural comes from its CustomResourceDefinition");
+    }
   }
 
   private FamilyConfig family(Node node) {

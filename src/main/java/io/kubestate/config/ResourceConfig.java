@@ -22,6 +22,9 @@ public record ResourceConfig(
     List<FamilyConfig> families,
     Position position) {
 
+  /** The version or kind that stands for every one served. */
+  public static final String ANY = "*";
+
   public ResourceConfig {
     versions = List.copyOf(versions);
     attributes = List.copyOf(attributes);
@@ -36,5 +39,26 @@ public record ResourceConfig(
 
   public String apiVersion(String version) {
     return group.isEmpty() ? version : group + "/" + version;
+  }
+
+  /** Whether the version or the kind is {@code "*"}: the entry stands for every served kind that fits. */
+  public boolean wildcard() {
+    return ANY.equals(kind) || versions.contains(ANY);
+  }
+
+  /** Whether a served kind of this entry's group fits its version and kind. */
+  public boolean matches(ServedKind k) {
+    return group.equals(k.group()) && (ANY.equals(kind) || kind.equals(k.kind()))
+        && (versions.contains(ANY) || versions.contains(k.version()));
+  }
+
+  /** Whether the entry is a kube-state-metrics one, whose families keep kube-state-metrics' rules. */
+  public boolean compat() {
+    return families.stream().anyMatch(f -> f.compat() != null);
+  }
+
+  /** {@code group/version kind} as written, for messages and the self-metric of a wildcard. */
+  public String pattern() {
+    return apiVersion(String.join("|", versions)) + " " + kind;
   }
 }

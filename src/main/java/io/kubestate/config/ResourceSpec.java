@@ -38,7 +38,15 @@ public final class ResourceSpec {
     Position at = m.position();
     entries.put("kind", new Node.Mapping.Entry(at, new Node.Scalar(NativeConfigParser.KIND, at)));
     Fields top = Fields.of(new Node.Mapping(entries, at), "the spec", problems);
-    return new NativeConfigParser(problems).parse(top);
+    MetricsConfig config = new NativeConfigParser(problems).parse(top);
+    for (ResourceConfig r : config.resources()) {
+      if (r.wildcard()) {
+        // A wildcard watches a whole group cluster-wide, beyond what one namespace's config should start.
+        problems.add(r.position(), "a wildcard version or kind is not available in a MetricsConfig resource: name"
+            + " each kind, or ask for the wildcard in the exporter's own config");
+      }
+    }
+    return config;
   }
 
   private static Node node(Object value, String path) {

@@ -11,6 +11,8 @@ import io.kubestate.config.MetricsConfig;
 import io.kubestate.config.Position;
 import io.kubestate.config.Problems;
 import io.kubestate.config.ResourceConfig;
+import io.kubestate.config.ServedKind;
+import io.kubestate.config.Wildcards;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
@@ -37,7 +39,16 @@ public final class Compiler {
     Compiler c = new Compiler();
     CompiledConfig out = c.compileAll(config);
     c.problems.throwIfAny();
-    return out;
+    // A wildcard entry's families were checked above as those of one kind; it is watched only once
+    // resolved, and so starts with none of its kinds.
+    return Wildcards.any(config) ? resolve(config, List.of()) : out;
+  }
+
+  /** Compiles the config with its wildcard entries resolved to the served kinds. */
+  static CompiledConfig resolve(MetricsConfig declared, List<ServedKind> served) {
+    Wildcards.Expansion expansion = Wildcards.expand(declared, served);
+    CompiledConfig out = compile(expansion.config());
+    return new CompiledConfig(out.kinds(), out.otlpResourcePerObject(), declared, expansion.matches());
   }
 
   private CompiledConfig compileAll(MetricsConfig config) {

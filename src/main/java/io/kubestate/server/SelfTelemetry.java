@@ -1,5 +1,7 @@
 package io.kubestate.server;
 
+import io.kubestate.config.ResourceConfig;
+import io.kubestate.config.Wildcards;
 import io.kubestate.expr.WatchTarget;
 import io.kubestate.source.ApiRequests;
 import io.kubestate.source.InformerSource;
@@ -18,8 +20,9 @@ import java.util.function.Supplier;
 /**
  * The exporter's own metrics, in their own instrumentation scope, exported alongside the state
  * metrics: whether each watched kind is up and served, objects and informer events per kind, API
- * requests, collection time, series and problems per family, the state of config reloads and of
- * MetricsConfig resources, and the requests the metrics endpoint refuses.
+ * requests, collection time, series and problems per family, the kinds each wildcard entry stands
+ * for, the state of config reloads and of MetricsConfig resources, and the requests the metrics
+ * endpoint refuses.
  */
 public final class SelfTelemetry {
   /** The instrumentation scope of the self metrics. */
@@ -35,6 +38,7 @@ public final class SelfTelemetry {
   private final AtomicReference<CollectionStats> stats = new AtomicReference<>(new CollectionStats());
   private final ReloadState reload = new ReloadState();
   private final AtomicReference<Supplier<Map<Integer, Long>>> denials = new AtomicReference<>(Map::of);
+  private final AtomicReference<Supplier<List<Wildcards.Match>>> wildcards = new AtomicReference<>(List::of);
 
   /** Whether the last config (re)load worked, and when one last did. */
   public static final class ReloadState {
@@ -116,6 +120,18 @@ public final class SelfTelemetry {
               }
             });
           }
+        });
+    meter.gaugeBuilder("kube_state_otel.wildcard.kinds").ofLongs().setUnit("{kind}")
+        .setDescription("Kinds a wildcard entry (version or kind \"*\") stands for now, by the entry's group,"
+            + " version and kind as written; a kube-state-metrics entry counts each served version of a kind.")
+        .buildWithCallback(m -> {
+          Map<Attributes, Long> byEntry = new java.util.LinkedHashMap<>();
+          for (Wildcards.Match match : self.wildcards.get().get()) {
+            ResourceConfig e = match.entry();
+            byEntry.merge(Attributes.of(GROUP, e.group(), VERSION, String.join("|", e.versions()), KIND, e.kind()),
+                (long) match.kinds(), Long::sum);
+          }
+          byEntry.forEach((attributes, n) -> m.record(n, attributes));
         });
     meter.upDownCounterBuilder("kube_state_otel.objects").setUnit("{object}")
         .setDescription("Objects in the cache, per watched kind.")
@@ -204,6 +220,11 @@ public final class SelfTelemetry {
   /** The metrics endpoint's refusals, by HTTP status, when it authorizes its readers. */
   public void denials(Supplier<Map<Integer, Long>> counts) {
     denials.set(counts);
+  }
+
+  /** How many kinds each wildcard entry of the exporter's own config stands for now. */
+  public void wildcards(Supplier<List<Wildcards.Match>> matches) {
+    wildcards.set(matches);
   }
 
   public ReloadState reload() {

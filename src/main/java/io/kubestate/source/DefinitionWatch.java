@@ -23,6 +23,9 @@ final class DefinitionWatch implements AutoCloseable {
     void appeared(WatchTarget target);
 
     void deleted(WatchTarget target, String definition);
+
+    /** A definition of the group was installed, changed or deleted. */
+    void changed(String group);
   }
 
   private final SharedIndexInformer<CustomResourceDefinition> crds;
@@ -36,7 +39,8 @@ final class DefinitionWatch implements AutoCloseable {
     crds.exceptionHandler((started, t) -> {
       if (!failed) {
         logger.warning("cannot watch CustomResourceDefinitions (" + ApiFailure.rootMessage(t) + "): kinds whose CRD is"
-            + " installed later are found by polling every " + KindResolver.MAX_RETRY.toSeconds() + " s instead");
+            + " installed later are found by polling every " + KindResolver.MAX_RETRY.toSeconds() + " s instead, and"
+            + " wildcard entries, whose kinds come from the CRDs, find none until they can be read");
         failed = true;
       }
       return true;
@@ -44,23 +48,43 @@ final class DefinitionWatch implements AutoCloseable {
     crds.addEventHandler(new ResourceEventHandler<>() {
       @Override
       public void onAdd(CustomResourceDefinition crd) {
-        executor.execute(() -> matching(crd).forEach(listener::appeared));
+        executor.execute(() -> {
+          matching(crd).forEach(listener::appeared);
+          changed(crd);
+        });
       }
 
       @Override
       public void onUpdate(CustomResourceDefinition oldCrd, CustomResourceDefinition crd) {
-        executor.execute(() -> matching(crd).forEach(listener::appeared));
+        executor.execute(() -> {
+          matching(crd).forEach(listener::appeared);
+          changed(crd);
+        });
       }
 
       @Override
       public void onDelete(CustomResourceDefinition crd, boolean deletedFinalStateUnknown) {
-        executor.execute(() -> matching(crd).forEach(t -> listener.deleted(t, crd.getMetadata().getName())));
+        executor.execute(() -> {
+          matching(crd).forEach(t -> listener.deleted(t, crd.getMetadata().getName()));
+          changed(crd);
+        });
+      }
+
+      private void changed(CustomResourceDefinition crd) {
+        if (crd.getSpec() != null && crd.getSpec().getGroup() != null) {
+          listener.changed(crd.getSpec().getGroup());
+        }
       }
     });
   }
 
   void start() {
     crds.start();
+  }
+
+  /** The definitions listed and watched so far. */
+  List<CustomResourceDefinition> definitions() {
+    return crds.getStore().list();
   }
 
   private List<WatchTarget> matching(CustomResourceDefinition crd) {

@@ -2,6 +2,7 @@ package io.kubestate.source;
 
 import io.kubestate.config.ConfigException;
 import io.kubestate.config.Position;
+import io.kubestate.config.ServedKind;
 import io.kubestate.expr.ObjectStore;
 import io.kubestate.expr.WatchTarget;
 import java.io.IOException;
@@ -14,6 +15,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.snakeyaml.engine.v2.api.Load;
 import org.snakeyaml.engine.v2.api.LoadSettings;
 import org.snakeyaml.engine.v2.exceptions.MarkedYamlEngineException;
@@ -32,11 +34,24 @@ public final class FileSource implements ObjectStore {
 
   /** Reads the files and assigns each object to the targets whose kind, version and selector it fits. */
   public static FileSource load(List<Path> files, Collection<WatchTarget> targets) {
+    return of(readAll(files), targets);
+  }
+
+  /** The objects of the files, in order. */
+  public static List<Map<String, Object>> readAll(List<Path> files) {
     List<Map<String, Object>> objects = new ArrayList<>();
     for (Path file : files) {
       objects.addAll(read(file));
     }
-    return of(objects, targets);
+    return objects;
+  }
+
+  /**
+   * The kinds of these groups the objects are of, standing for the served kinds a wildcard entry
+   * resolves to, each kind's versions in Kubernetes' version priority.
+   */
+  public static List<ServedKind> kinds(List<Map<String, Object>> objects, Set<String> groups) {
+    return ServedKinds.ofObjects(objects, groups);
   }
 
   public static FileSource of(List<Map<String, Object>> objects, Collection<WatchTarget> targets) {

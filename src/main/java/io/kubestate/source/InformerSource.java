@@ -1,6 +1,7 @@
 package io.kubestate.source;
 
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.kubestate.config.ServedKind;
 import io.kubestate.expr.CompiledConfig;
 import io.kubestate.expr.ObjectStore;
 import io.kubestate.expr.Projection;
@@ -10,9 +11,11 @@ import java.time.Instant;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.atomic.LongAdder;
+import java.util.function.Consumer;
 import java.util.function.Predicate;
 
 /**
@@ -32,7 +35,8 @@ public final class InformerSource implements ObjectStore, AutoCloseable {
     return t;
   });
   private final KindResolver resolver;
-  private DefinitionWatch crds;
+  private volatile DefinitionWatch crds;
+  private final KindFollower follower = new KindFollower(scheduler, () -> crds);
 
   private InformerSource(KubernetesClient client, List<String> namespaces, Sharding sharding,
       WatchSettings settings) {
@@ -159,8 +163,22 @@ public final class InformerSource implements ObjectStore, AutoCloseable {
       public void deleted(WatchTarget target, String definition) {
         resolver.definitionDeleted(target, definition);
       }
+
+      @Override
+      public void changed(String group) {
+        follower.changed(group);
+      }
     });
     crds.start();
+  }
+
+  /**
+   * Follows the kinds that the CustomResourceDefinitions of these groups define, at their served
+   * versions, for wildcard entries: {@code listener} is told them now (those listed so far) and
+   * again within a second of any change, on the thread that starts and stops the watches.
+   */
+  public void followKinds(Set<String> groups, Consumer<List<ServedKind>> listener) {
+    follower.follow(groups, listener);
   }
 
   @Override

@@ -22,7 +22,7 @@ class PublishedKsmConfigsTest {
   private static final Path CASES = Path.of("src/test/resources/kube-state-metrics/published");
 
   static Stream<String> projects() {
-    return Stream.of("ksm-docs", "vpa", "flux", "cluster-api", "kuadrant", "cert-manager");
+    return Stream.of("ksm-docs", "vpa", "flux", "cluster-api", "kuadrant", "cert-manager", "gatekeeper", "crossplane");
   }
 
   @ParameterizedTest

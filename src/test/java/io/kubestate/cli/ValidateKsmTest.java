@@ -134,7 +134,7 @@ class ValidateKsmTest {
   }
 
   @Test
-  void wildcardDiscoveryIsRefusedClearly() throws IOException {
+  void wildcardIsAcceptedAndItsKindsAreSaidToComeFromDiscovery() throws IOException {
     Path file = write("""
         kind: CustomResourceStateMetrics
         spec:
@@ -145,7 +145,34 @@ class ValidateKsmTest {
                   each: {type: Gauge, gauge: {path: [spec, replicas]}}
         """);
     CliRunner.Result r = CliRunner.run("validate", "--config", file.toString());
+    assertThat(r.err()).isEmpty();
+    assertThat(r.exitCode()).isZero();
+    assertThat(r.out()).contains(file + ": valid (0 kind(s), 0 families; 1 family for every kind of myteam.io/* Foo:"
+        + " the kinds come from discovery");
+  }
+
+  @Test
+  void wildcardWithoutGroupIsRefusedAndAPluralIsSaidToBeIgnored() throws IOException {
+    Path file = write("""
+        kind: CustomResourceStateMetrics
+        spec:
+          resources:
+            - groupVersionKind: {version: v1, kind: "*"}
+              metrics:
+                - name: replicas
+                  each: {type: Gauge, gauge: {path: [spec, replicas]}}
+            - groupVersionKind: {group: myteam.io, version: v1, kind: "*"}
+              resourcePlural: foos
+              metrics:
+                - name: replicas
+                  each: {type: Gauge, gauge: {path: [spec, replicas]}}
+        """);
+    CliRunner.Result r = CliRunner.run("validate", "--config", file.toString());
     assertThat(r.exitCode()).isEqualTo(2);
-    assertThat(r.err()).contains(file + ":4:25: wildcard versions and kinds");
+    assertThat(r.err().lines()).containsExactly(
+        file + ":4:25: a wildcard version or kind needs a \"group\": kube-state-metrics resolves it to the kinds that"
+            + " CustomResourceDefinitions of that one group define",
+        file + ":9:23: warning: \"resourcePlural\" is ignored for a wildcard entry: as in kube-state-metrics, each kind's"
+            + " plural comes from its CustomResourceDefinition");
   }
 }

@@ -45,4 +45,12 @@ class ResourceSpecTest {
         .anyMatch(p -> p.startsWith("spec.include: \"include\" is not available in a MetricsConfig resource"));
     assertThat(problems(null)).containsExactly("spec: the spec must be a map with \"resources\", found null");
   }
+
+  @Test
+  void aWildcardIsRefusedInAResourceWhereTheExportersOwnConfigTakesIt() {
+    assertThat(problems(Map.of("resources", List.of(Map.of("group", "constraints.gatekeeper.sh", "version", "v1beta1",
+        "kind", "*", "families", List.of(Map.of("name", "team.constraint.info", "type", "info")))))))
+        .containsExactly("spec.resources[0]: a wildcard version or kind is not available in a MetricsConfig resource:"
+            + " name each kind, or ask for the wildcard in the exporter's own config");
+  }
 }

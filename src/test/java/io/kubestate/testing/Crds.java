@@ -16,11 +16,16 @@ public final class Crds {
         .withPlural(plural).withNamespaced(true).build();
   }
 
-  /** Installs a namespaced kind served at one version. */
+  public static ResourceDefinitionContext clusterScoped(String group, String version, String kind, String plural) {
+    return new ResourceDefinitionContext.Builder().withGroup(group).withVersion(version).withKind(kind)
+        .withPlural(plural).withNamespaced(false).build();
+  }
+
+  /** Installs a kind served at one version, namespaced or cluster-scoped as the context says. */
   public static void install(KubernetesClient client, ResourceDefinitionContext kind) {
     client.apiextensions().v1().customResourceDefinitions().resource(new CustomResourceDefinitionBuilder()
         .withNewMetadata().withName(kind.getPlural() + "." + kind.getGroup()).endMetadata()
-        .withNewSpec().withGroup(kind.getGroup()).withScope("Namespaced")
+        .withNewSpec().withGroup(kind.getGroup()).withScope(kind.isNamespaceScoped() ? "Namespaced" : "Cluster")
         .withNewNames().withKind(kind.getKind()).withPlural(kind.getPlural()).endNames()
         .addNewVersion().withName(kind.getVersion()).withServed(true).withStorage(true).endVersion()
         .endSpec().build()).create();

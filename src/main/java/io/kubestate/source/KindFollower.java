@@ -1,0 +1,62 @@
+package io.kubestate.source;
+
+import io.kubestate.config.ServedKind;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+import java.util.function.Supplier;
+
+/**
+ * Tells whoever follows some groups the kinds their CustomResourceDefinitions define, again each
+ * time that changes. Definitions arrive one event each (hundreds when the watch first lists), so
+ * the kinds are read once the events have paused for a moment, not once per event. Runs on the
+ * thread of {@code scheduler}.
+ */
+final class KindFollower {
+  /** Long enough to take the first list of definitions in one go, short against "within seconds". */
+  static final long SETTLE_MILLIS = 300;
+
+  private final ScheduledExecutorService scheduler;
+  private final Supplier<DefinitionWatch> definitions;
+  private Set<String> groups = Set.of();
+  private Consumer<List<ServedKind>> listener;
+  private List<ServedKind> told;
+  private ScheduledFuture<?> pending;
+
+  KindFollower(ScheduledExecutorService scheduler, Supplier<DefinitionWatch> definitions) {
+    this.scheduler = scheduler;
+    this.definitions = definitions;
+  }
+
+  /** From now on follows these groups; {@code listener} is told their kinds now, and at each change. */
+  void follow(Set<String> groups, Consumer<List<ServedKind>> listener) {
+    scheduler.execute(() -> {
+      this.groups = Set.copyOf(groups);
+      this.listener = listener;
+      told = null;
+      read();
+    });
+  }
+
+  /** A definition of the group changed: its kinds are read after the next pause. */
+  void changed(String group) {
+    if (listener != null && groups.contains(group) && (pending == null || pending.isDone())) {
+      pending = scheduler.schedule(this::read, SETTLE_MILLIS, TimeUnit.MILLISECONDS);
+    }
+  }
+
+  private void read() {
+    DefinitionWatch watch = definitions.get();
+    if (listener == null || watch == null) {
+      return;
+    }
+    List<ServedKind> now = ServedKinds.ofDefinitions(watch.definitions(), groups);
+    if (!now.equals(told)) {
+      told = now;
+      listener.accept(now);
+    }
+  }
+}
