@@ -89,6 +89,8 @@ final class TenantConfigs implements ConfigResources.Listener, AutoCloseable {
   private final Map<String, Evaluation> evaluations = new HashMap<>();
   private final Map<String, Running> running = new LinkedHashMap<>();
   private final Map<String, ConfigResourceStatus> outcomes = new HashMap<>();
+  /** Resources added or whose spec changed since they were last considered: "added" or "changed". */
+  private final Map<String, String> news = new HashMap<>();
   private final Map<String, Map<String, Object>> written = new HashMap<>();
   private volatile List<ScopedConfig> accepted = List.of();
   private final ScheduledExecutorService executor = Executors.newSingleThreadScheduledExecutor(r -> {
@@ -118,7 +120,13 @@ final class TenantConfigs implements ConfigResources.Listener, AutoCloseable {
   @Override
   public void changed(ConfigResource resource) {
     executor.execute(() -> {
-      resources.put(resource.key(), resource);
+      ConfigResource before = resources.put(resource.key(), resource);
+      // Status writes come back as changes too; only a new generation is a change of the spec.
+      if (before == null) {
+        news.put(resource.key(), "added");
+      } else if (before.generation() != resource.generation()) {
+        news.putIfAbsent(resource.key(), "changed");
+      }
       reconsider();
     });
   }
@@ -126,7 +134,10 @@ final class TenantConfigs implements ConfigResources.Listener, AutoCloseable {
   @Override
   public void deleted(ConfigResource resource) {
     executor.execute(() -> {
-      resources.remove(resource.key());
+      if (resources.remove(resource.key()) != null) {
+        logger.info("MetricsConfig " + resource.key() + " deleted: its families are no longer measured");
+      }
+      news.remove(resource.key());
       stats.forgetStatus(owner(resource.key()));
       evaluations.remove(resource.key());
       outcomes.remove(resource.key());
@@ -186,16 +197,19 @@ final class TenantConfigs implements ConfigResources.Listener, AutoCloseable {
       ConfigResourceStatus outcome = refusal != null ? refusal : new ConfigResourceStatus(true, "Accepted",
           "measuring " + families(families) + " on the objects of namespace " + r.namespace(), e.warnings(), families);
       ConfigResourceStatus before = outcomes.put(r.key(), outcome);
-      if (!outcome.equals(before)) {
-        log(r, outcome);
+      String change = news.remove(r.key());
+      if (change != null || !outcome.equals(before)) {
+        log(r, change, outcome);
       }
     }
     apply(next);
     writeStatuses();
   }
 
-  private static void log(ConfigResource r, ConfigResourceStatus outcome) {
-    StringBuilder text = new StringBuilder("MetricsConfig " + r.key() + ": " + outcome.message());
+  /** @param change "added", "changed", or null when only the outcome changed (a name freed by another) */
+  private static void log(ConfigResource r, String change, ConfigResourceStatus outcome) {
+    StringBuilder text = new StringBuilder("MetricsConfig " + r.key() + (change == null ? "" : " " + change) + ": "
+        + outcome.message());
     outcome.problems().forEach(p -> text.append("\n  ").append(p));
     if (outcome.ready()) {
       logger.info(text.toString());

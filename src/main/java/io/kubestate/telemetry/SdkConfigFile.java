@@ -24,6 +24,7 @@ import java.lang.reflect.Method;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -74,13 +75,14 @@ final class SdkConfigFile {
     PrometheusComponentProvider prometheus = new PrometheusComponentProvider(settings.metricsHost(),
         settings.metricsPort());
     List<String> push = new ArrayList<>();
+    List<String> targets = new ArrayList<>();
     AtomicBoolean perObject = new AtomicBoolean();
     int limit;
     OpenTelemetrySdk sdk;
     try {
       OpenTelemetryConfigurationModel model = parse(file, settings.propertyOverrides());
       adjustResource(model, settings);
-      limit = adjustReaders(model, settings.cardinalityLimit(), push);
+      limit = adjustReaders(model, settings.cardinalityLimit(), push, targets);
       adjustExemplarFilter(model);
       sdk = DeclarativeConfiguration.create(model, withPushWrapper(prometheus.componentLoader(), perObject)).getSdk();
     } catch (DeclarativeConfigException e) {
@@ -101,7 +103,7 @@ final class SdkConfigFile {
       logger.warning("OpenTelemetry SDK configuration file " + file + " has no metric reader: nothing is published");
     }
     logger.info("OpenTelemetry SDK configured by " + file + ": " + servers.size() + " Prometheus endpoint(s)"
-        + (push.isEmpty() ? "" : ", pushing with " + String.join(", ", push)));
+        + (push.isEmpty() ? "" : ", pushing with " + String.join("; ", targets)));
     return new Telemetry(sdk, servers, endpoints.isEmpty() ? settings.metricsHost() : endpoints.get(0).host(), push,
         limit, perObject);
   }
@@ -176,7 +178,8 @@ final class SdkConfigFile {
    * Returns the smallest limit a reader applies to asynchronous instruments: the state families
    * are such instruments, and the smallest limit is where one of them first overflows.
    */
-  private static int adjustReaders(OpenTelemetryConfigurationModel model, int cardinalityLimit, List<String> push) {
+  private static int adjustReaders(OpenTelemetryConfigurationModel model, int cardinalityLimit, List<String> push,
+      List<String> targets) {
     if (model.getMeterProvider() == null || model.getMeterProvider().getReaders() == null
         || Boolean.TRUE.equals(model.getDisabled())) {
       return cardinalityLimit;
@@ -191,7 +194,14 @@ final class SdkConfigFile {
       } else if (reader.getPeriodic() != null) {
         PeriodicMetricReaderModel periodic = reader.getPeriodic();
         if (periodic.getExporter() != null) {
-          push.addAll(DeclarativeConfiguration.toConfigProperties(periodic.getExporter()).getPropertyKeys());
+          var exporter = DeclarativeConfiguration.toConfigProperties(periodic.getExporter());
+          Duration every = Duration.ofMillis(periodic.getInterval() == null ? 60_000 : periodic.getInterval());
+          for (String name : exporter.getPropertyKeys()) {
+            var props = exporter.getStructured(name);
+            String endpoint = props == null ? null : props.getString("endpoint");
+            push.add(name);
+            targets.add(name + (endpoint == null ? "" : " to " + endpoint) + ", every " + PushTargets.seconds(every));
+          }
         }
         limits = periodic.getCardinalityLimits() == null
             ? new CardinalityLimitsModel() : periodic.getCardinalityLimits();

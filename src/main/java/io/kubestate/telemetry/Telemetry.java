@@ -16,6 +16,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.logging.Logger;
 
 /**
@@ -71,6 +72,7 @@ public final class Telemetry implements AutoCloseable {
     PrometheusHolder holder = new PrometheusHolder();
     List<String> push = new ArrayList<>();
     AtomicBoolean perObject = new AtomicBoolean();
+    AtomicReference<ConfigProperties> pushConfig = new AtomicReference<>();
     AutoConfiguredOpenTelemetrySdk auto = AutoConfiguredOpenTelemetrySdk.builder()
         .addPropertiesSupplier(() -> defaults)
         .addPropertiesCustomizer(config -> {
@@ -83,7 +85,10 @@ public final class Telemetry implements AutoCloseable {
           return out;
         })
         .addResourceCustomizer((resource, config) -> resource.merge(extraResource(settings)))
-        .addMetricExporterCustomizer((exporter, config) -> new ObjectResourceExporter(exporter, perObject::get))
+        .addMetricExporterCustomizer((exporter, config) -> {
+          pushConfig.set(config);
+          return new ObjectResourceExporter(exporter, perObject::get);
+        })
         .addMeterProviderCustomizer((builder, config) -> {
           if (holder.wanted) {
             holder.reader = new PrometheusReader(true);
@@ -104,7 +109,8 @@ public final class Telemetry implements AutoCloseable {
       }
     }
     if (!push.isEmpty()) {
-      logger.info("pushing metrics with " + String.join(", ", push) + " exporter(s)");
+      logger.info("pushing metrics with " + (pushConfig.get() == null ? String.join(", ", push)
+          : PushTargets.describe(push, pushConfig.get())));
     }
     return new Telemetry(auto.getOpenTelemetrySdk(), server == null ? List.of() : List.of(server),
         settings.metricsHost(), push, settings.cardinalityLimit(), perObject);

@@ -241,6 +241,11 @@ class MetricsConfigLifecycleTest {
     assertThat(clusterWideLists()).as("pipelinerun lists across the whole life cycle").isEqualTo(1);
     assertThat(namespaceLists("team-a")).as("team-a read again for the fields its config reads").isEqualTo(2);
     assertThat(Scrape.samples(Scrape.text(metrics), "tekton_pipelinerun_info")).hasSize(5);
+    // A line for each change of a resource, status writes aside.
+    assertThat(Files.readString(tmp.resolve("out.log")))
+        .containsOnlyOnce("MetricsConfig team-a/ci added: measuring 1 family on the objects of namespace team-a")
+        .containsOnlyOnce("MetricsConfig team-a/ci changed: measuring 1 family on the objects of namespace team-a")
+        .containsOnlyOnce("MetricsConfig team-a/ci deleted: its families are no longer measured");
   }
 
   private static String family(String name, String attribute, String path) {

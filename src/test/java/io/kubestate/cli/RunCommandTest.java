@@ -149,6 +149,8 @@ class RunCommandTest {
           }));
       process.destroy();
       assertThat(process.waitFor(10, TimeUnit.SECONDS)).isTrue();
+      assertThat(Files.readString(tmp.resolve("otlp.log"))).as("where the points go, said at start")
+          .contains("pushing metrics with OTLP (http/protobuf) to " + receiver.endpoint() + "/v1/metrics, every 0.3 s");
 
       Files.writeString(config, PER_OBJECT.formatted(true));
       receiver.clear();

@@ -70,6 +70,7 @@ class SdkConfigFileRunTest {
     assertThat(process.exitValue()).as("exit status after SIGTERM").isZero();
     assertThat(Files.readString(tmp.resolve("out.log")))
         .contains("configured by " + Path.of("otel-config/sdk-config.yaml").toAbsolutePath())
-        .contains("metrics on http://127.0.0.1:" + metrics + "/metrics");
+        .contains("metrics on http://127.0.0.1:" + metrics + "/metrics")
+        .contains("pushing with otlp_http to " + receiver.endpoint() + "/v1/metrics, every 0.5 s");
   }
 }
