@@ -3,6 +3,8 @@ package io.kubestate.expr;
 import io.kubestate.config.AttributeConfig;
 import io.kubestate.config.AttributeSpread;
 import io.kubestate.config.Condition;
+import io.kubestate.config.ConfigException;
+import io.kubestate.config.ConfigLoader;
 import io.kubestate.config.Conversion;
 import io.kubestate.config.ExprConfig;
 import io.kubestate.config.FamilyConfig;
@@ -27,16 +29,39 @@ import java.util.Set;
  * across the whole config (names used twice, attributes that collide). Every problem is reported.
  */
 public final class Compiler {
-  private final Problems problems = new Problems();
+  private final Problems problems;
   private final Map<String, FamilyConfig> byName = new HashMap<>();
 
-  private Compiler() {}
+  private Compiler(Problems problems) {
+    this.problems = problems;
+  }
 
   /** Compiles or throws a {@link ConfigException} listing every problem. */
   public static CompiledConfig compile(MetricsConfig config) {
-    Compiler c = new Compiler();
-    CompiledConfig out = c.compileAll(config);
-    c.problems.throwIfAny();
+    Problems problems = new Problems();
+    CompiledConfig out = compile(config, problems);
+    problems.throwIfAny();
+    return out;
+  }
+
+  /**
+   * Compiles what compiles, adding every problem to {@code problems}; the result is only of use
+   * when no error was added. The config may come from a parse that had problems: whatever it kept
+   * is checked, so that one run reports the problems of every stage.
+   */
+  public static CompiledConfig compile(MetricsConfig config, Problems problems) {
+    return new Compiler(problems).compileAll(config);
+  }
+
+  /**
+   * Reads and compiles presets and files; throws a {@link ConfigException} listing the errors of
+   * every stage at once, and logs the warnings.
+   */
+  public static CompiledConfig load(List<String> presets, List<java.nio.file.Path> files) {
+    Problems problems = new Problems();
+    CompiledConfig out = compile(ConfigLoader.read(presets, files, problems), problems);
+    problems.throwIfAny();
+    ConfigLoader.logWarnings(problems);
     return out;
   }
 
@@ -44,6 +69,11 @@ public final class Compiler {
     Map<WatchTarget, List<CompiledFamily>> grouped = new LinkedHashMap<>();
     Map<WatchTarget, Map<String, CompiledFamily>> compatByName = new HashMap<>();
     for (ResourceConfig r : config.resources()) {
+      if (!r.complete()) {
+        // Nothing to watch, but its families' paths and expressions have problems of their own.
+        r.families().forEach(f -> family(r, f));
+        continue;
+      }
       WatchTarget target = WatchTarget.of(r);
       List<CompiledFamily> families = grouped.computeIfAbsent(target, t -> new ArrayList<>());
       Map<String, CompiledFamily> ksmFamilies = compatByName.computeIfAbsent(target, t -> new HashMap<>());
@@ -168,7 +198,7 @@ public final class Compiler {
     int depth = f.each().size();
     List<Path> each = new ArrayList<>();
     for (int i = 0; i < depth; i++) {
-      Path p = path(f.each().get(i), f.position(), i);
+      Path p = path(f.each().get(i).path(), f.each().get(i).position(), i);
       if (p != null) {
         each.add(p);
       }
