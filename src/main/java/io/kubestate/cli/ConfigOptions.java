@@ -1,8 +1,6 @@
 package io.kubestate.cli;
 
 import io.kubestate.config.ConfigException;
-import io.kubestate.config.ConfigLoader;
-import io.kubestate.config.MetricsConfig;
 import io.kubestate.config.Problem;
 import io.kubestate.expr.CompiledConfig;
 import io.kubestate.expr.Compiler;
@@ -29,8 +27,7 @@ final class ConfigOptions {
   CompiledConfig compile(PrintWriter err, List<String> defaultPresets) {
     List<String> p = isEmpty() ? defaultPresets : presets;
     try {
-      MetricsConfig config = ConfigLoader.load(p, configs);
-      return Compiler.compile(config);
+      return Compiler.load(p, configs);
     } catch (ConfigException e) {
       for (Problem problem : e.problems()) {
         err.println(problem);

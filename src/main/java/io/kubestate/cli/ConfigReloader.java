@@ -1,7 +1,6 @@
 package io.kubestate.cli;
 
 import io.kubestate.config.ConfigException;
-import io.kubestate.config.ConfigLoader;
 import io.kubestate.config.Problem;
 import io.kubestate.expr.CompiledConfig;
 import io.kubestate.expr.Compiler;
@@ -62,7 +61,7 @@ final class ConfigReloader implements AutoCloseable {
     }
     applied = now;
     try {
-      CompiledConfig compiled = Compiler.compile(ConfigLoader.load(presets, files));
+      CompiledConfig compiled = Compiler.load(presets, files);
       logger.info("config changed: applying " + compiled.kinds().size() + " kind(s), " + compiled.familyCount()
           + " families");
       apply.accept(compiled);

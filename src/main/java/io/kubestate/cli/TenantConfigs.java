@@ -1,6 +1,5 @@
 package io.kubestate.cli;
 
-import io.kubestate.config.ConfigException;
 import io.kubestate.config.MetricsConfig;
 import io.kubestate.config.Position;
 import io.kubestate.config.Problem;
@@ -287,22 +286,12 @@ final class TenantConfigs implements ConfigResources.Listener, AutoCloseable {
     return e;
   }
 
+  /** Every problem of every stage at once: parse, compile, the kinds and names it may use, its limit. */
   private Evaluation evaluate(ConfigResource r) {
     Problems problems = new Problems();
     MetricsConfig config = ResourceSpec.parse(r.spec(), problems);
-    if (problems.hasErrors()) {
-      return refusal(r, "Invalid", problems.list());
-    }
-    CompiledConfig compiled;
-    try {
-      compiled = Compiler.compile(config);
-    } catch (ConfigException e) {
-      List<Problem> all = new ArrayList<>(e.problems());
-      all.addAll(problems.warnings());
-      return refusal(r, "Invalid", all);
-    }
+    CompiledConfig compiled = Compiler.compile(config, problems);
     for (ResourceConfig resource : config.resources()) {
-      WatchTarget target = WatchTarget.of(resource);
       if (resource.labelSelector() != null) {
         try {
           LabelSelector.parse(resource.labelSelector());
@@ -311,7 +300,7 @@ final class TenantConfigs implements ConfigResources.Listener, AutoCloseable {
               + e.getMessage());
         }
       }
-      if (Boolean.FALSE.equals(host.namespaced(target))) {
+      if (resource.complete() && Boolean.FALSE.equals(host.namespaced(WatchTarget.of(resource)))) {
         problems.add(resource.position(), resource.groupKind() + " is cluster-scoped: a MetricsConfig measures only"
             + " objects of its own namespace");
       }
@@ -324,13 +313,13 @@ final class TenantConfigs implements ConfigResources.Listener, AutoCloseable {
         }
       }
     }
-    if (problems.hasErrors()) {
-      return refusal(r, "Invalid", problems.list());
-    }
-    if (compiled.familyCount() > limits.families()) {
-      problems.add(Position.of(ResourceSpec.ROOT), compiled.familyCount() + " families, above the limit of "
+    boolean invalid = problems.hasErrors();
+    if (config.familyCount() > limits.families()) {
+      problems.add(Position.of(ResourceSpec.ROOT), config.familyCount() + " families, above the limit of "
           + limits.families() + " per MetricsConfig");
-      return refusal(r, "LimitExceeded", problems.list());
+    }
+    if (problems.hasErrors()) {
+      return refusal(r, invalid ? "Invalid" : "LimitExceeded", problems.list());
     }
     return new Evaluation(r.spec(), new ScopedConfig(r.namespace(), compiled), null, problems.warnings());
   }
@@ -343,6 +332,7 @@ final class TenantConfigs implements ConfigResources.Listener, AutoCloseable {
     List<Problem> all = new ArrayList<>(problems);
     if (e != null) {
       all.addAll(e.warnings());
+      all.sort(Problem.BY_POSITION);
     }
     long errors = problems.stream().filter(p -> !p.warning()).count();
     Problem first = problems.stream().filter(p -> !p.warning()).findFirst().orElse(problems.get(0));

@@ -1,12 +1,13 @@
 package io.kubestate.cli;
 
-import io.kubestate.config.ConfigException;
 import io.kubestate.config.ConfigLoader;
+import io.kubestate.config.Problem;
 import io.kubestate.config.Problems;
 import io.kubestate.config.Wildcards;
 import io.kubestate.expr.CompiledConfig;
 import io.kubestate.expr.Compiler;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -16,8 +17,9 @@ import picocli.CommandLine.Spec;
 
 @Command(name = "validate", mixinStandardHelpOptions = true, versionProvider = Version.class,
     description = "Check config files (native or kube-state-metrics CustomResourceStateMetrics). Exit 0 when valid; "
-        + "otherwise print every problem as FILE:LINE:COLUMN: message (warnings for what would be silently ignored) "
-        + "and exit 2. A wildcard entry (version or kind \"*\") is checked as one kind: its kinds come from discovery.")
+        + "otherwise print every problem of every file, sorted, as FILE:LINE:COLUMN: message (warnings for what "
+        + "would be silently ignored) and exit 2. A wildcard entry (version or kind \"*\") is checked as one kind: "
+        + "its kinds come from discovery.")
 final class ValidateCommand implements Callable<Integer> {
   static final int INVALID = 2;
 
@@ -31,27 +33,22 @@ final class ValidateCommand implements Callable<Integer> {
   public Integer call() {
     var out = spec.commandLine().getOut();
     var err = spec.commandLine().getErr();
-    int problems = 0;
+    List<Problem> problems = new ArrayList<>();
     for (Path file : configs) {
-      Problems found = ConfigLoader.check(file);
-      CompiledConfig compiled = null;
-      if (!found.hasErrors()) {
-        try {
-          compiled = Compiler.compile(ConfigLoader.load(List.of(), List.of(file)));
-        } catch (ConfigException e) {
-          found.addAll(e.problems());
-        }
-      }
-      found.list().forEach(err::println);
-      problems += found.list().size();
-      if (found.isEmpty() && compiled != null) {
+      // Each file on its own, every stage on what the one before could read: one run says everything.
+      Problems found = new Problems();
+      CompiledConfig compiled = Compiler.compile(ConfigLoader.read(List.of(), List.of(file), found), found);
+      problems.addAll(found.list());
+      if (found.isEmpty()) {
         out.println(file + ": valid (" + compiled.kinds().size() + " kind(s), " + compiled.familyCount() + " families"
             + wildcards(compiled) + ")");
       }
     }
+    problems.sort(Problem.BY_POSITION);
+    problems.forEach(err::println);
     out.flush();
     err.flush();
-    return problems == 0 ? 0 : INVALID;
+    return problems.isEmpty() ? 0 : INVALID;
   }
 
   /** What the wildcard entries add, whose kinds are not known before the API (or render's objects) is asked. */

@@ -6,6 +6,8 @@ import java.util.List;
  * A filter on the object (or the current element of an iteration): the value at {@code path}
  * compared with the operands. A missing value equals nothing, so {@code notEquals} holds for it.
  * Or, when {@code cel} is not null, a CEL boolean expression, and path and operator are null.
+ *
+ * @param position where the path is written (the condition, for a CEL one)
  */
 public record Condition(String path, Operator operator, List<Object> operands, ExprConfig.Cel cel,
     Position position) {

@@ -5,8 +5,12 @@ import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Deque;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.logging.Logger;
 
 /**
@@ -18,8 +22,27 @@ public final class ConfigLoader {
 
   private ConfigLoader() {}
 
+  /** The merged config; throws a {@link ConfigException} listing every error, and logs the warnings. */
   public static MetricsConfig load(List<String> presets, List<Path> files) {
     Problems problems = new Problems();
+    MetricsConfig merged = read(presets, files, problems);
+    problems.throwIfAny();
+    logWarnings(problems);
+    return merged;
+  }
+
+  /** Logs each warning once, for the commands that carry on with a config that has some. */
+  public static void logWarnings(Problems problems) {
+    for (Problem warning : problems.warnings()) {
+      logger.warning(warning.toString());
+    }
+  }
+
+  /**
+   * Everything that could be read of the presets and files, merged, with every problem added to
+   * {@code problems}: a file that cannot be read or parsed leaves out only itself.
+   */
+  public static MetricsConfig read(List<String> presets, List<Path> files, Problems problems) {
     List<MetricsConfig> parts = new ArrayList<>();
     for (String preset : presets) {
       if (!Presets.exists(preset)) {
@@ -27,8 +50,8 @@ public final class ConfigLoader {
             + String.join(", ", Presets.names()));
       }
     }
-    java.util.Deque<String> pending = new java.util.ArrayDeque<>(presets);
-    java.util.Set<String> loaded = new java.util.HashSet<>();
+    Deque<String> pending = new ArrayDeque<>(presets);
+    Set<String> loaded = new HashSet<>();
     for (Path file : files) {
       String text;
       try {
@@ -51,34 +74,12 @@ public final class ConfigLoader {
         pending.addAll(part.includes());
       }
     }
-    MetricsConfig merged = MetricsConfig.merge(parts, problems);
-    problems.throwIfAny();
-    for (Problem warning : problems.warnings()) {
-      logger.warning(warning.toString());
-    }
-    return merged;
-  }
-
-  /** Every error and warning of one file's structure; empty when it is clean. */
-  public static Problems check(Path file) {
-    Problems problems = new Problems();
-    try {
-      parse(file.toString(), Files.readString(file, StandardCharsets.UTF_8), problems);
-    } catch (IOException e) {
-      problems.add(Position.of(file.toString()), "cannot read config file: " + e.getMessage());
-    }
-    return problems;
+    return MetricsConfig.merge(parts, problems);
   }
 
   /** Parses one file's text; problems are added to {@code problems}. */
   public static MetricsConfig parse(String source, String text, Problems problems) {
-    List<Node> docs;
-    try {
-      docs = YamlReader.readAll(source, text);
-    } catch (ConfigException e) {
-      problems.addAll(e.problems());
-      return new MetricsConfig(List.of());
-    }
+    List<Node> docs = YamlReader.readAll(source, text, problems);
     List<MetricsConfig> parts = new ArrayList<>();
     for (Node doc : docs) {
       if (doc instanceof Node.Scalar s && s.value() == null) {

@@ -24,8 +24,25 @@ public sealed interface ExprConfig {
   /** Seconds from {@code from} to {@code to}; a missing {@code to} means now. */
   record Elapsed(ExprConfig from, ExprConfig to, Position position) implements ExprConfig {}
 
-  /** A CEL expression; {@code position} is where its text starts, for compile errors. */
-  record Cel(String source, Position position) implements ExprConfig {}
+  /**
+   * A CEL expression.
+   *
+   * @param position where its value is written
+   * @param text where its characters are written as they are, or null (see {@link Node.Scalar#text()})
+   */
+  record Cel(String source, Position position, Position text) implements ExprConfig {
+    public Cel(String source, Position position) {
+      this(source, position, null);
+    }
+
+    /**
+     * The place in the file of a place in the expression, as CEL gives it (line from 1, column from
+     * 0); null when the expression is not written as it is.
+     */
+    public Position at(int line, int column) {
+      return text == null ? null : text.plus(line - 1, column);
+    }
+  }
 
   /**
    * A base expression followed by a mapping table, a default for a missing value, and a conversion.

@@ -12,7 +12,8 @@ final class ExprParser {
   /** The {@code cel} key of a map, positioned at its text so that CEL's errors point there. */
   static ExprConfig.Cel cel(Fields f) {
     String source = f.string("cel", true);
-    return source == null ? null : new ExprConfig.Cel(source, f.valuePosition("cel"));
+    Position text = f.node("cel") instanceof Node.Scalar s ? s.text() : null;
+    return source == null ? null : new ExprConfig.Cel(source, f.valuePosition("cel"), text);
   }
 
   static ExprConfig parse(Node node, Problems problems) {
@@ -98,7 +99,7 @@ final class ExprParser {
       }
       case "path" -> {
         String p = f.string("path", true);
-        return new ExprConfig.Path(p == null ? "" : p, f.keyPosition("path"));
+        return p == null ? new ExprConfig.Literal(null, f.position()) : new ExprConfig.Path(p, f.valuePosition("path"));
       }
       case "value" -> {
         Node v = f.node("value");

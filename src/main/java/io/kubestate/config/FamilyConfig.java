@@ -20,7 +20,7 @@ public record FamilyConfig(
     FamilyType type,
     String description,
     String unit,
-    List<String> each,
+    List<ExprConfig.Path> each,
     List<AttributeConfig> attributes,
     List<AttributeSpread> attributesFrom,
     ExprConfig value,

@@ -81,17 +81,22 @@ final class Fields {
   }
 
   List<String> strings(String key) {
+    return stringNodes(key).stream().map(s -> String.valueOf(s.value())).toList();
+  }
+
+  /** A string or a list of strings, each with the place it is written at. */
+  List<Node.Scalar> stringNodes(String key) {
     Node n = present(key);
-    List<String> out = new ArrayList<>();
+    List<Node.Scalar> out = new ArrayList<>();
     if (n == null) {
       return out;
     }
     if (n instanceof Node.Scalar s && s.value() != null) {
-      out.add(String.valueOf(s.value()));
+      out.add(s);
     } else if (n instanceof Node.Sequence seq) {
       for (Node item : seq.items()) {
         if (item instanceof Node.Scalar s && s.value() != null) {
-          out.add(String.valueOf(s.value()));
+          out.add(s);
         } else {
           problems.add(item.position(), "\"" + key + "\" entries must be strings, found " + item.describe());
         }

@@ -90,11 +90,9 @@ final class NativeConfigParser {
       problems.add(f.position(), "missing required key \"families\"");
     }
     f.rejectUnknown();
-    if (kind == null || versions.isEmpty()) {
-      return null;
-    }
-    return new ResourceConfig(
-        group == null ? "" : group, versions, kind, plural, selector, attributes, spreads, families, f.position());
+    // Kept without its kind or version (a problem already), so that its families are checked too.
+    return new ResourceConfig(group == null ? "" : group, versions, kind == null ? "" : kind, plural, selector,
+        attributes, spreads, families, f.position());
   }
 
   private void checkWildcard(Fields f, String group, List<String> versions, String kind, String plural) {
@@ -130,7 +128,8 @@ final class NativeConfigParser {
     FamilyType type = type(f);
     String description = f.string("description", false);
     String unit = f.string("unit", false);
-    List<String> each = f.strings("each");
+    List<ExprConfig.Path> each = f.stringNodes("each").stream()
+        .map(s -> new ExprConfig.Path(String.valueOf(s.value()), s.position())).toList();
     List<AttributeConfig> attributes = attributes(f);
     List<AttributeSpread> spreads = spreads(f);
     ExprConfig value = f.has("value") ? ExprParser.parse(f.node("value"), problems) : null;
@@ -245,7 +244,7 @@ final class NativeConfigParser {
       String prefix = s.string("prefix", false);
       s.rejectUnknown();
       if (path != null) {
-        out.add(new AttributeSpread(path, prefix == null ? "" : prefix, s.position()));
+        out.add(new AttributeSpread(path, prefix == null ? "" : prefix, s.valuePosition("path")));
       }
     }
     return out;
@@ -308,7 +307,7 @@ final class NativeConfigParser {
       problems.add(f.position(), "a condition needs one of equals, notEquals, in, notIn, exists (or is {cel: ...})");
     }
     f.rejectUnknown();
-    return path == null || op == null ? null : new Condition(path, op, operands, f.position());
+    return path == null || op == null ? null : new Condition(path, op, operands, f.valuePosition("path"));
   }
 
   private Aggregation aggregation(Node node) {

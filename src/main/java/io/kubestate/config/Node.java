@@ -18,7 +18,16 @@ public sealed interface Node {
   /** Plain Java form (maps, lists, strings, numbers, booleans, null) without positions. */
   Object toPlain();
 
-  record Scalar(Object value, Position position) implements Node {
+  /**
+   * @param text where the value's characters are written unchanged, line under line at one column
+   *     (a plain or quoted one-line value without escapes, a block without folding), so that a
+   *     place inside the value is a place in the file; null when they are not
+   */
+  record Scalar(Object value, Position position, Position text) implements Node {
+    public Scalar(Object value, Position position) {
+      this(value, position, null);
+    }
+
     @Override
     public String describe() {
       if (value == null) {

@@ -6,6 +6,8 @@ package io.kubestate.config;
  * ignores such things; here they are said).
  */
 public record Problem(Position position, String message, boolean warning) {
+  /** By position; problems at one place keep the order they were found in (sorts are stable). */
+  public static final java.util.Comparator<Problem> BY_POSITION = java.util.Comparator.comparing(Problem::position);
 
   public Problem(Position position, String message) {
     this(position, message, false);

@@ -3,7 +3,10 @@ package io.kubestate.config;
 import java.util.ArrayList;
 import java.util.List;
 
-/** Collects every problem of a load so that a user sees all of them at once, not only the first. */
+/**
+ * Collects every problem of a load so that a user sees all of them at once, not only the first,
+ * each once, in the order they were written in.
+ */
 public final class Problems {
   private final List<Problem> problems = new ArrayList<>();
 
@@ -23,7 +26,7 @@ public final class Problems {
   }
 
   public void addAll(List<Problem> more) {
-    problems.addAll(more);
+    more.forEach(this::record);
   }
 
   /** True when there is neither an error nor a warning. */
@@ -35,18 +38,19 @@ public final class Problems {
     return problems.stream().anyMatch(p -> !p.warning());
   }
 
+  /** Every problem, sorted by position (source, line, column). */
   public List<Problem> list() {
-    return List.copyOf(problems);
+    return problems.stream().sorted(Problem.BY_POSITION).toList();
   }
 
   public List<Problem> warnings() {
-    return problems.stream().filter(Problem::warning).toList();
+    return list().stream().filter(Problem::warning).toList();
   }
 
   /** Throws when an error was collected; warnings alone do not stop a load. */
   public void throwIfAny() {
     if (hasErrors()) {
-      throw new ConfigException(problems.stream().filter(p -> !p.warning()).toList());
+      throw new ConfigException(list().stream().filter(p -> !p.warning()).toList());
     }
   }
 }

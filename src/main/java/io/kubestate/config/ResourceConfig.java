@@ -32,6 +32,11 @@ public record ResourceConfig(
     families = List.copyOf(families);
   }
 
+  /** Whether it names a kind and a version to watch; a config with a resource that does not is invalid. */
+  public boolean complete() {
+    return !kind.isEmpty() && !versions.isEmpty();
+  }
+
   /** {@code group/kind} for messages, with the core group shown as {@code core}. */
   public String groupKind() {
     return (group.isEmpty() ? "core" : group) + "/" + kind;

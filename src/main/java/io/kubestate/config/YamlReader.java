@@ -27,55 +27,68 @@ public final class YamlReader {
 
   private YamlReader() {}
 
-  /** Every document of the text; an unparsable text becomes a {@link ConfigException}. */
+  /** Every document of the text; an unparsable text or a duplicate key becomes a {@link ConfigException}. */
   public static List<Node> readAll(String source, String text) {
-    return readAll(source, new StringReader(text));
+    Problems problems = new Problems();
+    List<Node> docs = readAll(source, text, problems);
+    problems.throwIfAny();
+    return docs;
   }
 
-  public static List<Node> readAll(String source, Reader reader) {
+  /**
+   * Every document of the text, with what is wrong added to {@code problems}: a syntax error ends
+   * the reading (no document is returned), a key written twice is said and its later value left out.
+   */
+  public static List<Node> readAll(String source, String text, Problems problems) {
     LoadSettings settings =
         LoadSettings.builder().setLabel(source).setSchema(new CoreSchema()).setAllowDuplicateKeys(true).build();
-    ScalarResolver scalars = new ScalarResolver(settings);
+    Converter converter = new Converter(source, new ScalarResolver(settings), new ScalarText(source, text), problems);
     List<Node> docs = new ArrayList<>();
-    try (reader) {
+    try (Reader reader = new StringReader(text)) {
       for (org.snakeyaml.engine.v2.nodes.Node doc : new Compose(settings).composeAllFromReader(reader)) {
-        docs.add(convert(source, doc, scalars));
+        docs.add(converter.convert(doc));
       }
     } catch (MarkedYamlEngineException e) {
-      Position at = position(source, e.getProblemMark().or(e::getContextMark));
-      throw new ConfigException(at, "invalid YAML: " + e.getProblem());
+      problems.add(position(source, e.getProblemMark().or(e::getContextMark)), "invalid YAML: " + e.getProblem());
+      return List.of();
     } catch (YamlEngineException e) {
-      throw new ConfigException(Position.of(source), "invalid YAML: " + e.getMessage());
+      problems.add(Position.of(source), "invalid YAML: " + e.getMessage());
+      return List.of();
     } catch (IOException e) {
-      throw new ConfigException(Position.of(source), "cannot read: " + e.getMessage());
+      problems.add(Position.of(source), "cannot read: " + e.getMessage());
+      return List.of();
     }
     return docs;
   }
 
-  private static Node convert(String source, org.snakeyaml.engine.v2.nodes.Node node, ScalarResolver scalars) {
-    Position at = position(source, node.getStartMark());
-    if (node instanceof ScalarNode scalar) {
-      return new Node.Scalar(scalars.construct(scalar), at);
-    }
-    if (node instanceof SequenceNode seq) {
-      List<Node> items = new ArrayList<>();
-      for (org.snakeyaml.engine.v2.nodes.Node item : seq.getValue()) {
-        items.add(convert(source, item, scalars));
+  private record Converter(String source, ScalarResolver scalars, ScalarText texts, Problems problems) {
+    Node convert(org.snakeyaml.engine.v2.nodes.Node node) {
+      Position at = position(source, node.getStartMark());
+      if (node instanceof ScalarNode scalar) {
+        Object value = scalars.construct(scalar);
+        return new Node.Scalar(value, at, value instanceof String s ? texts.start(scalar, s) : null);
       }
-      return new Node.Sequence(List.copyOf(items), at);
-    }
-    MappingNode map = (MappingNode) node;
-    Map<String, Node.Mapping.Entry> entries = new LinkedHashMap<>();
-    for (NodeTuple tuple : map.getValue()) {
-      Position keyAt = position(source, tuple.getKeyNode().getStartMark());
-      String key =
-          tuple.getKeyNode() instanceof ScalarNode k ? k.getValue() : String.valueOf(tuple.getKeyNode());
-      if (entries.containsKey(key)) {
-        throw new ConfigException(keyAt, "duplicate key \"" + key + "\"");
+      if (node instanceof SequenceNode seq) {
+        List<Node> items = new ArrayList<>();
+        for (org.snakeyaml.engine.v2.nodes.Node item : seq.getValue()) {
+          items.add(convert(item));
+        }
+        return new Node.Sequence(List.copyOf(items), at);
       }
-      entries.put(key, new Node.Mapping.Entry(keyAt, convert(source, tuple.getValueNode(), scalars)));
+      MappingNode map = (MappingNode) node;
+      Map<String, Node.Mapping.Entry> entries = new LinkedHashMap<>();
+      for (NodeTuple tuple : map.getValue()) {
+        Position keyAt = position(source, tuple.getKeyNode().getStartMark());
+        String key =
+            tuple.getKeyNode() instanceof ScalarNode k ? k.getValue() : String.valueOf(tuple.getKeyNode());
+        if (entries.containsKey(key)) {
+          problems.add(keyAt, "duplicate key \"" + key + "\"");
+        } else {
+          entries.put(key, new Node.Mapping.Entry(keyAt, convert(tuple.getValueNode())));
+        }
+      }
+      return new Node.Mapping(entries, at);
     }
-    return new Node.Mapping(entries, at);
   }
 
   private static Position position(String source, Optional<Mark> mark) {

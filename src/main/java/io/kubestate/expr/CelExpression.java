@@ -96,7 +96,9 @@ final class CelExpression implements Expression {
     CelValidationResult result = COMPILER.compile(cel.source());
     if (result.hasError()) {
       for (CelIssue issue : result.getErrors()) {
-        problems.add(cel.position(), "invalid CEL expression" + where(issue, cel.source()) + ": " + issue.getMessage());
+        Position at = at(issue, cel);
+        problems.add(at != null ? at : cel.position(), "invalid CEL expression"
+            + (at != null ? "" : where(issue, cel.source())) + ": " + issue.getMessage());
       }
       return null;
     }
@@ -117,13 +119,19 @@ final class CelExpression implements Expression {
     }
   }
 
+  /** Where in the file CEL found the issue, when the file holds the expression as it is. */
+  private static Position at(CelIssue issue, ExprConfig.Cel cel) {
+    CelSourceLocation at = issue.getSourceLocation();
+    return at == null || at.getLine() < 1 || at.getColumn() < 0 ? null : cel.at(at.getLine(), at.getColumn());
+  }
+
   /** CEL counts columns from 0; messages count from 1, as path errors do. */
   private static String where(CelIssue issue, String source) {
     CelSourceLocation at = issue.getSourceLocation();
     if (at == null || at.getLine() < 1 || at.getColumn() < 0) {
       return "";
     }
-    return source.indexOf('\n') < 0
+    return source.stripTrailing().indexOf('\n') < 0
         ? " at character " + (at.getColumn() + 1)
         : " at line " + at.getLine() + ", character " + (at.getColumn() + 1);
   }

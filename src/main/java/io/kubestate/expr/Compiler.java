@@ -3,6 +3,8 @@ package io.kubestate.expr;
 import io.kubestate.config.AttributeConfig;
 import io.kubestate.config.AttributeSpread;
 import io.kubestate.config.Condition;
+import io.kubestate.config.ConfigException;
+import io.kubestate.config.ConfigLoader;
 import io.kubestate.config.Conversion;
 import io.kubestate.config.ExprConfig;
 import io.kubestate.config.FamilyConfig;
@@ -29,19 +31,31 @@ import java.util.Set;
  * across the whole config (names used twice, attributes that collide). Every problem is reported.
  */
 public final class Compiler {
-  private final Problems problems = new Problems();
+  private final Problems problems;
   private final Map<String, FamilyConfig> byName = new HashMap<>();
 
-  private Compiler() {}
+  private Compiler(Problems problems) {
+    this.problems = problems;
+  }
 
   /** Compiles or throws a {@link ConfigException} listing every problem. */
   public static CompiledConfig compile(MetricsConfig config) {
-    Compiler c = new Compiler();
-    CompiledConfig out = c.compileAll(config);
-    c.problems.throwIfAny();
+    Problems problems = new Problems();
+    CompiledConfig out = compile(config, problems);
+    problems.throwIfAny();
+    return out;
+  }
+
+  /**
+   * Compiles what compiles, adding every problem to {@code problems}; the result is only of use
+   * when no error was added. The config may come from a parse that had problems: whatever it kept
+   * is checked, so that one run reports the problems of every stage.
+   */
+  public static CompiledConfig compile(MetricsConfig config, Problems problems) {
+    CompiledConfig out = new Compiler(problems).compileAll(config);
     // A wildcard entry's families were checked above as those of one kind; it is watched only once
     // resolved, and so starts with none of its kinds.
-    return Wildcards.any(config) ? resolve(config, List.of()) : out;
+    return Wildcards.any(config) && !problems.hasErrors() ? resolve(config, List.of()) : out;
   }
 
   /** Compiles the config with its wildcard entries resolved to the served kinds. */
@@ -51,10 +65,27 @@ public final class Compiler {
     return new CompiledConfig(out.kinds(), out.otlpResourcePerObject(), declared, expansion.matches());
   }
 
+  /**
+   * Reads and compiles presets and files; throws a {@link ConfigException} listing the errors of
+   * every stage at once, and logs the warnings.
+   */
+  public static CompiledConfig load(List<String> presets, List<java.nio.file.Path> files) {
+    Problems problems = new Problems();
+    CompiledConfig out = compile(ConfigLoader.read(presets, files, problems), problems);
+    problems.throwIfAny();
+    ConfigLoader.logWarnings(problems);
+    return out;
+  }
+
   private CompiledConfig compileAll(MetricsConfig config) {
     Map<WatchTarget, List<CompiledFamily>> grouped = new LinkedHashMap<>();
     Map<WatchTarget, Map<String, CompiledFamily>> compatByName = new HashMap<>();
     for (ResourceConfig r : config.resources()) {
+      if (!r.complete()) {
+        // Nothing to watch, but its families' paths and expressions have problems of their own.
+        r.families().forEach(f -> family(r, f));
+        continue;
+      }
       WatchTarget target = WatchTarget.of(r);
       List<CompiledFamily> families = grouped.computeIfAbsent(target, t -> new ArrayList<>());
       Map<String, CompiledFamily> ksmFamilies = compatByName.computeIfAbsent(target, t -> new HashMap<>());
@@ -179,7 +210,7 @@ public final class Compiler {
     int depth = f.each().size();
     List<Path> each = new ArrayList<>();
     for (int i = 0; i < depth; i++) {
-      Path p = path(f.each().get(i), f.position(), i);
+      Path p = path(f.each().get(i).path(), f.each().get(i).position(), i);
       if (p != null) {
         each.add(p);
       }

@@ -34,8 +34,8 @@ final class SecretGuard {
       checkPath(s.path(), true, s.position(), problems);
     }
     boolean atRoot = f.each().isEmpty();
-    for (String e : f.each()) {
-      checkPath(e, true, f.position(), problems);
+    for (ExprConfig.Path e : f.each()) {
+      checkPath(e.path(), true, e.position(), problems);
     }
     for (AttributeConfig a : f.attributes()) {
       check(a.value(), atRoot, problems);

@@ -99,6 +99,52 @@ class CommandLineTest {
             + "attributesFrom, value, states, stateAttribute, when, aggregate");
   }
 
+  /** A broken YAML file stops only itself; the problems of every stage of the other come with its, sorted. */
+  @Test
+  void validateReportsEveryStageInOneRunSortedAtTheTextAtFaultEachOnce() throws IOException {
+    Path broken = write("broken.yaml", """
+        kind: MetricsConfig
+        resources:
+          - group: example.com
+            version: v1
+           kind: Widget
+        """);
+    Path mistakes = write("mistakes.yaml", """
+        kind: MetricsConfig
+        resources:
+          - group: example.com
+            version: v1
+            kind: Widget
+            families:
+              - name: widget.replicas
+                type: gauge
+                atributes: {a: metadata.name}
+                value: {path: spec.replicas, as: numbr}
+              - name: widget.ready
+                type: gauge
+                value: {cel: "object.status.(ready"}
+              - name: widget.port
+                type: gauge
+                each: spec.ports[0
+                value: port
+              - name: 9lives
+                type: info
+        """);
+    CliRunner.Result r = CliRunner.run("validate", "--config", mistakes.toString(), "--config", broken.toString());
+    assertThat(r.exitCode()).isEqualTo(2);
+    assertThat(r.out()).isEmpty();
+    assertThat(r.err().lines()).doesNotHaveDuplicates().containsExactly(
+        broken + ":5:4: invalid YAML: expected <block end>, but found '<block mapping start>'",
+        mistakes + ":9:9: unknown key \"atributes\" (did you mean \"attributes\"?); allowed here: name, type,"
+            + " description, unit, each, attributes, attributesFrom, value, states, stateAttribute, when, aggregate",
+        mistakes + ":10:42: unknown conversion \"numbr\"; use number, boolean, timestamp, duration, quantity or"
+            + " kube-state-metrics",
+        mistakes + ":13:37: invalid CEL expression: no viable alternative at input '.('",
+        mistakes + ":16:15: invalid path \"spec.ports[0\" at character 13: expected ']'",
+        mistakes + ":18:15: invalid metric name \"9lives\": letters, digits, '_', '.', '-' and '/', starting with a"
+            + " letter, at most 255 characters");
+  }
+
   @Test
   void renderExplainsWhatIsMissing() throws IOException {
     Path objects = write("objects.yaml", "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: x}\n");

@@ -100,20 +100,29 @@ class MetricsConfigLifecycleTest {
     assertThat(ready("team-a", "ci")).containsEntry("status", "True")
         .hasEntrySatisfying("observedGeneration", g -> assertThat(g).hasToString(generation("team-a", "ci")));
 
-    // Broken: refused with its problems at their place in the resource; the others keep going.
+    // Broken: refused with every problem of every stage at once, in order, at their place in the
+    // resource; the others keep going.
     apply("team-b", "broken", """
         resources:
           - group: tekton.dev
             kind: PipelineRun
             families:
-              - {name: team.pipelinerun.broken, type: gauges, value: status.startTime}
+              - {name: team.pipelinerun.broken, type: gauges, value: status.startTime, colour: blue}
+              - {name: team.pipelinerun.ready, type: gauge, value: {cel: "object.status.(ready"}}
+              - {name: team.pipelinerun.steps, type: gauge, each: "status.steps[0", value: {path: x, as: numbr}}
         """);
     await().atMost(WAIT).untilAsserted(() -> assertThat(ready("team-b", "broken"))
         .containsEntry("status", "False").containsEntry("reason", "Invalid"));
-    assertThat(problems("team-b", "broken")).containsExactlyInAnyOrder(
+    assertThat(problems("team-b", "broken")).containsExactly(
         "spec.resources[0]: missing required key \"version\" (or \"versions\", in order of preference)",
+        "spec.resources[0].families[0].colour: unknown key \"colour\"; allowed here: name, type, description, unit,"
+            + " each, attributes, attributesFrom, value, states, stateAttribute, when, aggregate",
         "spec.resources[0].families[0].type: unknown family type \"gauges\"; use gauge, stateset or info",
-        "spec.resources[0].families: \"families\" is empty: this resource would produce no metrics");
+        "spec.resources[0].families[1].value.cel: invalid CEL expression at character 15: no viable alternative at"
+            + " input '.('",
+        "spec.resources[0].families[2].each: invalid path \"status.steps[0\" at character 15: expected ']'",
+        "spec.resources[0].families[2].value.as: unknown conversion \"numbr\"; use number, boolean, timestamp,"
+            + " duration, quantity or kube-state-metrics");
     assertThat(Scrape.samples(Scrape.text(metrics), "team_pipelinerun_service_account")).hasSize(1);
 
     // Names: the same definition in another namespace is shared, a different one is refused, and so

@@ -19,17 +19,10 @@ class ConfigLoaderTest {
   /** Every problem of parsing and compiling, as the validate command prints them. */
   private static List<String> problems(String text) {
     Problems problems = new Problems();
-    MetricsConfig config = parse(text, problems);
-    if (!problems.isEmpty()) {
-      return problems.list().stream().map(Problem::toString).toList();
-    }
-    try {
-      Compiler.compile(config);
-      return List.of();
-    } catch (ConfigException e) {
-      return e.problems().stream().map(Problem::toString).toList();
-    }
+    Compiler.compile(parse(text, problems), problems);
+    return problems.list().stream().map(Problem::toString).toList();
   }
+
 
   @Test
   void readsTheNativeFormat() {
@@ -211,6 +204,30 @@ class ConfigLoaderTest {
         .containsExactly(
             "cfg.yaml:3:5: missing required key \"version\" (or \"versions\", in order of preference)",
             "cfg.yaml:5:5: \"families\" is empty: this resource would produce no metrics");
+  }
+
+  @Test
+  void whatDidNotParseLeavesTheRestChecked() {
+    assertThat(problems("""
+        kind: MetricsConfig
+        resources:
+          - group: x.io
+            kind: K
+            families:
+              - name: k.phase
+                type: gauge
+                type: info
+                value: {cel: "object.status.(phase"}
+                when: [{path: "status[", equals: 1}]
+                attributesFrom: [{path: "metadata.labels["}]
+        """)).containsExactly(
+        "cfg.yaml:3:5: missing required key \"version\" (or \"versions\", in order of preference)",
+        "cfg.yaml:8:9: duplicate key \"type\"",
+        "cfg.yaml:9:37: invalid CEL expression: no viable alternative at input '.('",
+        "cfg.yaml:10:23: invalid path \"status[\" at character 8: expected an index, a quoted key or field=value"
+            + " inside [...]",
+        "cfg.yaml:11:33: invalid path \"metadata.labels[\" at character 17: expected an index, a quoted key or"
+            + " field=value inside [...]");
   }
 
   @Test

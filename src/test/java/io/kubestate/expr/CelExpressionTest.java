@@ -36,17 +36,10 @@ class CelExpressionTest {
   /** The problems of parsing and compiling a config, as {@code validate} prints them. */
   private static List<String> problems(String config) {
     Problems problems = new Problems();
-    var parsed = ConfigLoader.parse("test.yaml", config, problems);
-    if (!problems.isEmpty()) {
-      return problems.list().stream().map(Problem::toString).toList();
-    }
-    try {
-      Compiler.compile(parsed);
-      return List.of();
-    } catch (ConfigException e) {
-      return e.problems().stream().map(Problem::toString).toList();
-    }
+    Compiler.compile(ConfigLoader.parse("test.yaml", config, problems), problems);
+    return problems.list().stream().map(Problem::toString).toList();
   }
+
 
 
   private static String config(String families) {
@@ -253,13 +246,33 @@ class CelExpressionTest {
           type: info
           when: [{cel: "size(object.metadata)"}]
         """))).containsExactly(
-        "test.yaml:9:22: invalid CEL expression at character 15: no viable alternative at input '.('",
-        "test.yaml:13:20: invalid CEL expression at character 1: undeclared reference to 'nothing' (in container '')",
-        "test.yaml:14:22: invalid CEL expression at character 3: found no matching overload for '_+_' applied to"
+        "test.yaml:9:37: invalid CEL expression: no viable alternative at input '.('",
+        "test.yaml:13:21: invalid CEL expression: undeclared reference to 'nothing' (in container '')",
+        "test.yaml:14:25: invalid CEL expression: found no matching overload for '_+_' applied to"
             + " '(int, string)' (candidates: (int, int),(uint, uint),(double, double),(string, string),(bytes, bytes),"
             + "(list(%A0), list(%A0)),(google.protobuf.Timestamp, google.protobuf.Duration),"
             + "(google.protobuf.Duration, google.protobuf.Timestamp),(google.protobuf.Duration, google.protobuf.Duration))",
         "test.yaml:17:22: a CEL condition must be a boolean expression; this one is of type int");
+  }
+
+  @Test
+  void anErrorInABlockIsAtItsLineAndColumnAndInAFoldedTextAtTheValue() {
+    assertThat(problems(config("""
+        - name: a
+          type: gauge
+          value:
+            cel: |
+              object.spec.replicas +
+                object.status.(ready)
+        - name: b
+          type: gauge
+          value:
+            cel: >
+              object.spec.replicas +
+              object.status.(ready)
+        """))).containsExactly(
+        "test.yaml:12:29: invalid CEL expression: no viable alternative at input '.('",
+        "test.yaml:16:16: invalid CEL expression at character 38: no viable alternative at input '.('");
   }
 
   @Test

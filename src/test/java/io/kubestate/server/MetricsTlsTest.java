@@ -8,6 +8,7 @@ import io.kubestate.telemetry.MetricsAccess;
 import io.kubestate.telemetry.Telemetry;
 import io.kubestate.telemetry.TelemetrySettings;
 import io.kubestate.testing.Certificates;
+import io.kubestate.testing.LogCapture;
 import io.opentelemetry.api.metrics.ObservableLongGauge;
 import java.io.IOException;
 import java.io.InputStream;
@@ -24,11 +25,8 @@ import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.logging.Handler;
 import java.util.logging.Level;
 import java.util.logging.LogRecord;
-import java.util.logging.Logger;
 import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLSocket;
@@ -57,21 +55,7 @@ class MetricsTlsTest {
   private MetricsTls tls;
   private Telemetry telemetry;
   private ObservableLongGauge probe;
-  private final List<LogRecord> logs = new CopyOnWriteArrayList<>();
-  // Held: java.util.logging drops a logger nobody references, and the handler with it.
-  private final Logger tlsLogger = Logger.getLogger(MetricsTls.class.getName());
-  private final Handler capture = new Handler() {
-    @Override
-    public void publish(LogRecord r) {
-      logs.add(r);
-    }
-
-    @Override
-    public void flush() {}
-
-    @Override
-    public void close() {}
-  };
+  private LogCapture logs;
 
   @BeforeAll
   static void certificates() {
@@ -82,7 +66,7 @@ class MetricsTlsTest {
 
   @BeforeEach
   void mount() throws IOException {
-    tlsLogger.addHandler(capture);
+    logs = LogCapture.of(MetricsTls.class.getName());
     cert = mounted.resolve("tls.crt");
     key = mounted.resolve("tls.key");
     install(first.certificatePem(), first.keyPem());
@@ -90,7 +74,7 @@ class MetricsTlsTest {
 
   @AfterEach
   void close() {
-    tlsLogger.removeHandler(capture);
+    logs.close();
     if (probe != null) {
       probe.close();
     }
@@ -129,7 +113,7 @@ class MetricsTlsTest {
 
     await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(100))
         .until(() -> handshake(port, "TLSv1.3").equals("CN=metrics-second"));
-    assertThat(logs).extracting(LogRecord::getMessage)
+    assertThat(logs.messages())
         .anySatisfy(m -> assertThat(m).contains("now serving certificate CN=metrics-second"));
   }
 
@@ -141,8 +125,8 @@ class MetricsTlsTest {
     install(second.certificatePem(), first.keyPem());
 
     await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(100))
-        .until(() -> logs.stream().anyMatch(r -> r.getLevel() == Level.SEVERE));
-    LogRecord error = logs.stream().filter(r -> r.getLevel() == Level.SEVERE).findFirst().orElseThrow();
+        .until(() -> logs.records().stream().anyMatch(r -> r.getLevel() == Level.SEVERE));
+    LogRecord error = logs.records().stream().filter(r -> r.getLevel() == Level.SEVERE).findFirst().orElseThrow();
     assertThat(error.getMessage())
         .contains("still serving the previous certificate (certificate CN=metrics-first")
         .contains("does not belong to the certificate in " + cert);
@@ -150,8 +134,8 @@ class MetricsTlsTest {
 
     install(first.certificatePem(), "not a key");
     await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(100))
-        .until(() -> logs.stream().filter(r -> r.getLevel() == Level.SEVERE).count() >= 2);
-    assertThat(logs.get(logs.size() - 1).getMessage()).contains(key + ": no PEM block PRIVATE KEY");
+        .until(() -> logs.records().stream().filter(r -> r.getLevel() == Level.SEVERE).count() >= 2);
+    assertThat(logs.messages()).last().asString().contains(key + ": no PEM block PRIVATE KEY");
     assertThat(handshake(port, "TLSv1.3")).isEqualTo("CN=metrics-first");
   }
 

@@ -12,12 +12,9 @@ import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
 import io.kubestate.expr.WatchTarget;
 import io.kubestate.testing.Crds;
+import io.kubestate.testing.LogCapture;
 import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.logging.Handler;
-import java.util.logging.LogRecord;
-import java.util.logging.Logger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -32,30 +29,16 @@ class FaultToleranceTest {
   KubernetesClient client;
   private InformerSource source;
   private KubernetesClient noRetries;
-  private final List<String> logs = new CopyOnWriteArrayList<>();
-  // Held: java.util.logging drops a logger nobody references, and the handler with it.
-  private final Logger sourceLogger = Logger.getLogger("io.kubestate.source");
-  private final Handler capture = new Handler() {
-    @Override
-    public void publish(LogRecord r) {
-      logs.add(r.getMessage());
-    }
-
-    @Override
-    public void flush() {}
-
-    @Override
-    public void close() {}
-  };
+  private LogCapture logs;
 
   @BeforeEach
   void captureLogs() {
-    sourceLogger.addHandler(capture);
+    logs = LogCapture.of("io.kubestate.source");
   }
 
   @AfterEach
   void stop() {
-    sourceLogger.removeHandler(capture);
+    logs.close();
     if (source != null) {
       source.close();
     }
@@ -88,10 +71,10 @@ class FaultToleranceTest {
     assertThat(source.ready()).isFalse();
     await().atMost(Duration.ofSeconds(30)).until(() -> up("PipelineRun"));
     assertThat(source.objects(RUNS)).hasSize(1);
-    assertThat(logs).filteredOn(l -> l.startsWith("forbidden:")).singleElement().asString()
+    assertThat(logs.messages()).filteredOn(l -> l.startsWith("forbidden:")).singleElement().asString()
         .contains("cannot list and watch pipelineruns.tekton.dev in all namespaces")
         .contains("grant the verbs list and watch");
-    assertThat(logs).contains("pipelineruns recovered");
+    assertThat(logs.messages()).contains("pipelineruns recovered");
   }
 
   @Test
@@ -105,7 +88,7 @@ class FaultToleranceTest {
         new ConfigBuilder(client.getConfiguration()).withRequestRetryBackoffLimit(0).build()).build();
 
     source = InformerSource.start(noRetries, List.of(RUNS), List.of());
-    await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(logs)
+    await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(logs.messages())
         .anySatisfy(l -> assertThat(l).startsWith("cannot ask the API about PipelineRun")));
     assertThat(source.states()).containsEntry(RUNS, KindState.WAITING);
     assertThat(source.ready()).as("an API that cannot be asked holds readiness back").isFalse();
@@ -122,7 +105,7 @@ class FaultToleranceTest {
     await().atMost(Duration.ofSeconds(15)).until(() -> up("TaskRun"));
     assertThat(source.states()).containsEntry(RUNS, KindState.NOT_SERVED);
     assertThat(source.ready()).as("a kind whose CRD is not installed does not hold readiness").isTrue();
-    assertThat(logs).anySatisfy(l -> assertThat(l).contains("serves none of the versions [v1] of PipelineRun"));
+    assertThat(logs.messages()).anySatisfy(l -> assertThat(l).contains("serves none of the versions [v1] of PipelineRun"));
 
     Crds.install(client, Crds.PIPELINE_RUNS);
     createRun("r1");
@@ -134,7 +117,7 @@ class FaultToleranceTest {
       assertThat(source.states()).containsEntry(RUNS, KindState.NOT_SERVED);
     });
     assertThat(up("TaskRun")).isTrue();
-    assertThat(logs).anySatisfy(l -> assertThat(l).contains("pipelineruns.tekton.dev was deleted"));
+    assertThat(logs.messages()).anySatisfy(l -> assertThat(l).contains("pipelineruns.tekton.dev was deleted"));
   }
 
   @Test

@@ -8,6 +8,7 @@ import io.kubestate.config.Problems;
 import io.kubestate.expr.CompiledConfig;
 import io.kubestate.expr.Compiler;
 import io.kubestate.expr.WatchTarget;
+import io.kubestate.testing.LogCapture;
 import io.opentelemetry.api.common.AttributeKey;
 import io.opentelemetry.sdk.metrics.SdkMeterProvider;
 import io.opentelemetry.sdk.metrics.data.MetricData;
@@ -18,10 +19,6 @@ import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.logging.Handler;
-import java.util.logging.LogRecord;
-import java.util.logging.Logger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -92,22 +89,7 @@ class StateMetricsTest {
 
   @Test
   void aFamilyOverTheCardinalityLimitIsLoggedOnceWithItsNameAndTheLimit() {
-    List<String> warnings = new CopyOnWriteArrayList<>();
-    Logger logger = Logger.getLogger(StateMetrics.class.getName());
-    Handler handler = new Handler() {
-      @Override
-      public void publish(LogRecord r) {
-        warnings.add(r.getMessage());
-      }
-
-      @Override
-      public void flush() {}
-
-      @Override
-      public void close() {}
-    };
-    logger.addHandler(handler);
-    try {
+    try (LogCapture logs = LogCapture.of(StateMetrics.class.getName())) {
       InMemoryMetricReader reader = start(3);
       for (int i = 0; i < 5; i++) {
         objects.add(widget("w" + i, i));
@@ -117,10 +99,8 @@ class StateMetricsTest {
       assertThat(metric(metrics, "widget.size").getDoubleGaugeData().getPoints())
           .hasSize(3)
           .anySatisfy(p -> assertThat(p.getAttributes().get(AttributeKey.booleanKey("otel.metric.overflow"))).isTrue());
-      assertThat(warnings).filteredOn(w -> w.contains("widget.size")).singleElement().asString()
+      assertThat(logs.messages()).filteredOn(w -> w.contains("widget.size")).singleElement().asString()
           .contains("5 series").contains("cardinality limit of 3");
-    } finally {
-      logger.removeHandler(handler);
     }
   }
 }
