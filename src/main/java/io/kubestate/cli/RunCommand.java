@@ -148,6 +148,10 @@ final class RunCommand implements Callable<Integer> {
       + "objects that change every few seconds (presets tekton and kueue unless others are given).")
   boolean demo;
 
+  @Option(names = "--demo-kubeconfig", paramLabel = "FILE", description = "With --demo: where to write the kubeconfig "
+      + "of the demo API server, a new file removed at exit (default: one in a new temporary directory).")
+  Path demoKubeconfig;
+
   private final CountDownLatch stopped = new CountDownLatch(1);
   private final Deque<AutoCloseable> resources = new ArrayDeque<>();
   private volatile OwnConfig own;
@@ -180,10 +184,18 @@ final class RunCommand implements Callable<Integer> {
       return ValidateCommand.INVALID;
     }
     Config clientConfig;
+    if (demoKubeconfig != null && !demo) {
+      throw new IllegalArgumentException("--demo-kubeconfig needs --demo");
+    }
     if (demo) {
       DemoCluster cluster = DemoCluster.start();
       resources.push(cluster);
-      clientConfig = Demo.start(cluster, endpoint.kubernetesAuth());
+      try {
+        clientConfig = Demo.start(cluster, demoKubeconfig, endpoint.kubernetesAuth(), resources::push);
+      } catch (IllegalArgumentException e) {
+        shutdown();
+        throw e;
+      }
     } else {
       clientConfig = ClusterConnection.resolve(kubeconfig, context, System.getenv(),
           Path.of(System.getProperty("user.home")));

@@ -53,7 +53,7 @@ public final class DemoCluster implements AutoCloseable {
   public static DemoCluster start(long seed, Clock clock) {
     mockServerLogger.setLevel(Level.WARNING);
     List<CustomResourceDefinition> definitions = DemoKinds.definitions();
-    DemoDispatcher store = new DemoDispatcher(definitions);
+    DemoDispatcher store = new DemoDispatcher(clock);
     MockWebServer server = new MockWebServer();
     server.setDispatcher(store);
     server.start(InetAddress.getLoopbackAddress(), 0);
@@ -107,11 +107,7 @@ public final class DemoCluster implements AutoCloseable {
 
   private void install(List<CustomResourceDefinition> definitions) {
     for (CustomResourceDefinition definition : definitions) {
-      CustomResourceDefinition created =
-          client.apiextensions().v1().customResourceDefinitions().resource(definition).create();
-      created.setStatus(DemoKinds.establishedStatus(created, clock.instant()));
-      client.apiextensions().v1().customResourceDefinitions().resource(created).updateStatus();
-      DemoKinds.servedVersions(created).forEach(store::expectCustomResource);
+      client.apiextensions().v1().customResourceDefinitions().resource(definition).create();
     }
     for (String namespace : DemoPipeline.NAMESPACES) {
       client.namespaces().resource(new NamespaceBuilder()

@@ -1,96 +1,46 @@
 package io.kubestate.demo;
 
-import io.fabric8.kubernetes.api.model.APIGroup;
-import io.fabric8.kubernetes.api.model.APIGroupBuilder;
-import io.fabric8.kubernetes.api.model.APIGroupListBuilder;
-import io.fabric8.kubernetes.api.model.APIResource;
-import io.fabric8.kubernetes.api.model.APIResourceBuilder;
-import io.fabric8.kubernetes.api.model.APIResourceListBuilder;
-import io.fabric8.kubernetes.api.model.APIVersionsBuilder;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
-import io.fabric8.kubernetes.api.model.GroupVersionForDiscovery;
-import io.fabric8.kubernetes.api.model.RootPathsBuilder;
+import io.fabric8.kubernetes.api.model.StatusBuilder;
 import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
-import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinitionNames;
-import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinitionVersion;
 import io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext;
 import io.fabric8.kubernetes.client.server.mock.KubernetesCrudDispatcher;
 import io.fabric8.kubernetes.client.utils.Serialization;
+import io.fabric8.mockwebserver.crud.AttributeSet;
 import io.fabric8.mockwebserver.dsl.HttpMethod;
 import io.fabric8.mockwebserver.http.MockResponse;
 import io.fabric8.mockwebserver.http.RecordedRequest;
 import java.net.HttpURLConnection;
-import java.util.ArrayList;
+import java.time.Clock;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.logging.Level;
+import java.util.logging.Logger;
 
 /**
- * fabric8's CRUD store, plus the discovery documents ({@code /version}, {@code /api}, {@code
- * /apis/...}) that clients such as kubectl read first, and token and access reviews ({@link
- * DemoReviews}). The store answers only part of discovery, and not when the path carries a query.
+ * fabric8's CRUD store, plus what clients such as kubectl read besides objects: the discovery and
+ * OpenAPI documents ({@link DemoDiscovery}) of the definitions in the store, kept up as
+ * definitions are created and deleted; tables of custom resources ({@link DemoTables}); token and
+ * access reviews ({@link DemoReviews}). A definition created through the API is established at
+ * once and serves every version it marks served.
  */
 final class DemoDispatcher extends KubernetesCrudDispatcher {
 
-  private static final List<String> VERBS =
-      List.of("create", "delete", "deletecollection", "get", "list", "patch", "update", "watch");
-  private static final List<String> STATUS_VERBS = List.of("get", "patch", "update");
-  private static final Map<String, String> VERSION = Map.of(
-      "major", "1",
-      "minor", "33",
-      "gitVersion", "v1.33.0",
-      "platform", "linux/amd64");
+  private static final String DEFINITIONS = "/apis/apiextensions.k8s.io/v1/customresourcedefinitions";
 
-  private final Map<String, String> discovery = new LinkedHashMap<>();
+  private static final Logger logger = Logger.getLogger(DemoDispatcher.class.getName());
+
+  private final Clock clock;
   private final DemoReviews reviews = new DemoReviews();
+  private final DemoTables tables;
+  /** By name; written under the store's write lock, read by any request. */
+  private final Map<String, CustomResourceDefinition> definitions = new LinkedHashMap<>();
+  private volatile DemoDiscovery discovery = DemoDiscovery.of(List.of());
 
-  DemoDispatcher(List<CustomResourceDefinition> definitions) {
-    Map<String, List<APIResource>> resourcesByGroupVersion = new LinkedHashMap<>();
-    resourcesByGroupVersion.put("v1", List.of(resource("namespaces", "Namespace", false, List.of("ns"))));
-    resourcesByGroupVersion.put("apiextensions.k8s.io/v1", List.of(resource(
-        "customresourcedefinitions", "CustomResourceDefinition", false, List.of("crd", "crds"))));
-    for (CustomResourceDefinition definition : definitions) {
-      CustomResourceDefinitionNames names = definition.getSpec().getNames();
-      boolean namespaced = "Namespaced".equals(definition.getSpec().getScope());
-      for (CustomResourceDefinitionVersion version : definition.getSpec().getVersions()) {
-        resourcesByGroupVersion.computeIfAbsent(definition.getSpec().getGroup() + "/" + version.getName(),
-            groupVersion -> new ArrayList<>()).addAll(List.of(
-                resource(names.getPlural(), names.getKind(), namespaced, names.getShortNames()),
-                new APIResourceBuilder()
-                    .withName(names.getPlural() + "/status")
-                    .withKind(names.getKind())
-                    .withNamespaced(namespaced)
-                    .withVerbs(STATUS_VERBS)
-                    .build()));
-      }
-    }
-
-    Map<String, List<GroupVersionForDiscovery>> versionsByGroup = new LinkedHashMap<>();
-    resourcesByGroupVersion.forEach((groupVersion, resources) -> {
-      String path = groupVersion.equals("v1") ? "/api/v1" : "/apis/" + groupVersion;
-      discovery.put(path, Serialization.asJson(new APIResourceListBuilder()
-          .withGroupVersion(groupVersion)
-          .withResources(resources)
-          .build()));
-      int slash = groupVersion.indexOf('/');
-      if (slash > 0) {
-        versionsByGroup.computeIfAbsent(groupVersion.substring(0, slash), group -> new ArrayList<>())
-            .add(new GroupVersionForDiscovery(groupVersion, groupVersion.substring(slash + 1)));
-      }
-    });
-    List<APIGroup> groups = versionsByGroup.entrySet().stream()
-        .map(entry -> new APIGroupBuilder()
-            .withName(entry.getKey())
-            .withVersions(entry.getValue())
-            .withPreferredVersion(entry.getValue().get(0))
-            .build())
-        .toList();
-    groups.forEach(group -> discovery.put("/apis/" + group.getName(), Serialization.asJson(group)));
-    discovery.put("/apis", Serialization.asJson(new APIGroupListBuilder().withGroups(groups).build()));
-    discovery.put("/api", Serialization.asJson(new APIVersionsBuilder().withVersions("v1").build()));
-    discovery.put("/version", Serialization.asJson(VERSION));
-    List<String> paths = new ArrayList<>(discovery.keySet());
-    discovery.put("/", Serialization.asJson(new RootPathsBuilder().withPaths(paths).build()));
+  DemoDispatcher(Clock clock) {
+    this.clock = clock;
+    this.tables = new DemoTables(clock);
   }
 
   DemoReviews reviews() {
@@ -112,15 +62,59 @@ final class DemoDispatcher extends KubernetesCrudDispatcher {
               + "\"reason\":\"Invalid\",\"code\":422}");
     }
     String document = request.method() == HttpMethod.GET
-        ? discovery.get(withoutQuery(request.getPath()))
+        ? discovery.document(DemoTables.withoutQuery(request.getPath()))
         : null;
-    if (document == null) {
-      return super.dispatch(request);
+    if (document != null) {
+      return json(HttpURLConnection.HTTP_OK, document);
     }
-    return new MockResponse()
-        .setResponseCode(HttpURLConnection.HTTP_OK)
-        .setHeader("Content-Type", "application/json")
-        .setBody(document);
+    MockResponse unsupported = unsupported(request.getHeader("Content-Type"));
+    if (unsupported != null) {
+      return unsupported;
+    }
+    List<PrinterColumn> columns = DemoTables.asked(request) ? columns(request.getPath()) : null;
+    MockResponse response = super.dispatch(request);
+    if (columns == null || response.code() != HttpURLConnection.HTTP_OK) {
+      return response;
+    }
+    String body = response.getBody().readUtf8();
+    try {
+      return json(HttpURLConnection.HTTP_OK, tables.table(body, columns, request.getPath()));
+    } catch (RuntimeException e) {
+      // kubectl shows names and ages from the plain answer: less than the columns, more than an error.
+      logger.log(Level.WARNING, "demo: cannot make a table of " + request.getPath(), e);
+      return json(HttpURLConnection.HTTP_OK, body);
+    }
+  }
+
+  @Override
+  public void processEvent(String path, AttributeSet pathAttributes, AttributeSet oldAttributes,
+      GenericKubernetesResource resource, String newState) {
+    if (!path.startsWith(DEFINITIONS)) {
+      super.processEvent(path, pathAttributes, oldAttributes, resource, newState);
+      return;
+    }
+    String existing = oldAttributes == null ? null : map.get(oldAttributes);
+    if (newState == null) {
+      super.processEvent(path, pathAttributes, oldAttributes, null, null);
+      if (existing != null) {
+        forget(Serialization.unmarshal(existing, CustomResourceDefinition.class));
+      }
+      return;
+    }
+    CustomResourceDefinition definition = Serialization.unmarshal(newState, CustomResourceDefinition.class);
+    String state = newState;
+    GenericKubernetesResource stored = resource;
+    if (!established(definition)) {
+      definition.setStatus(DemoKinds.establishedStatus(definition, clock.instant()));
+      state = Serialization.asJson(definition);
+      stored = Serialization.unmarshal(state, GenericKubernetesResource.class);
+    }
+    super.processEvent(path, pathAttributes, oldAttributes, stored, state);
+    DemoKinds.servedVersions(definition).forEach(this::expectCustomResource);
+    synchronized (definitions) {
+      definitions.put(definition.getMetadata().getName(), definition);
+      discovery = DemoDiscovery.of(definitions.values());
+    }
   }
 
   /**
@@ -135,19 +129,53 @@ final class DemoDispatcher extends KubernetesCrudDispatcher {
     processEvent(path, getKey(path), null, object, Serialization.asJson(object));
   }
 
-  private static APIResource resource(
-      String plural, String kind, boolean namespaced, List<String> shortNames) {
-    return new APIResourceBuilder()
-        .withName(plural)
-        .withKind(kind)
-        .withNamespaced(namespaced)
-        .withShortNames(shortNames)
-        .withVerbs(VERBS)
-        .build();
+  private void forget(CustomResourceDefinition definition) {
+    synchronized (definitions) {
+      definitions.remove(definition.getMetadata().getName());
+      discovery = DemoDiscovery.of(definitions.values());
+    }
   }
 
-  private static String withoutQuery(String path) {
-    int query = path.indexOf('?');
-    return query < 0 ? path : path.substring(0, query);
+  private static boolean established(CustomResourceDefinition definition) {
+    return definition.getStatus() != null && definition.getStatus().getConditions() != null
+        && definition.getStatus().getConditions().stream().anyMatch(
+            condition -> "Established".equals(condition.getType()) && "True".equals(condition.getStatus()));
+  }
+
+  private List<PrinterColumn> columns(String path) {
+    synchronized (definitions) {
+      return DemoTables.columns(path, definitions.values());
+    }
+  }
+
+  /**
+   * A clear refusal of the bodies the store cannot read, which it would otherwise answer with an
+   * error that names no cause: kubectl sends built-in kinds in protobuf ({@code kubectl create}),
+   * and changes to them as strategic merge patches ({@code kubectl apply} of a changed Namespace).
+   */
+  private static MockResponse unsupported(String contentType) {
+    String refused = contentType == null ? null
+        : contentType.startsWith("application/vnd.kubernetes.protobuf") ? "protobuf"
+        : contentType.startsWith("application/strategic-merge-patch") ? "strategic merge patches"
+        : null;
+    if (refused == null) {
+      return null;
+    }
+    int code = 415;
+    return json(code, Serialization.asJson(new StatusBuilder()
+        .withStatus("Failure")
+        .withReason("UnsupportedMediaType")
+        .withCode(code)
+        .withMessage("the demo API server does not read " + refused + ", only JSON objects and JSON merge patches: "
+            + "use kubectl apply rather than create, and delete a built-in object (a Namespace) before applying "
+            + "it changed")
+        .build()));
+  }
+
+  private static MockResponse json(int code, String body) {
+    return new MockResponse()
+        .setResponseCode(code)
+        .setHeader("Content-Type", "application/json")
+        .setBody(body);
   }
 }
