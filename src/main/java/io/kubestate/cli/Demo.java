@@ -14,7 +14,7 @@ final class Demo {
   /** Starts the simulator and returns the configuration that reaches the cluster. */
   static Config start(DemoCluster cluster, boolean kubernetesAuth) {
     cluster.simulator().start(Duration.ofSeconds(3));
-    logger.info("demo API server at " + cluster.masterUrl() + ", simulating Tekton and Kueue every 3 s");
+    logger.info("demo API server at " + cluster.masterUrl() + ", simulating Tekton, Kueue, Gateway API, Argo CD and Tanzu every 3 s");
     if (kubernetesAuth) {
       logger.info("demo: the metrics endpoint wants a bearer token. Allowed: " + cluster.readerToken()
           + " (curl -H 'Authorization: Bearer " + cluster.readerToken() + "' ...). Known but without permission "
