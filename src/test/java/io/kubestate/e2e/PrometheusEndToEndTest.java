@@ -48,6 +48,13 @@ class PrometheusEndToEndTest {
       "tekton_taskrun_info", "tekton_taskrun_condition", "tekton_taskruns",
       "kueue_workload_info", "kueue_workload_condition", "kueue_workloads");
 
+  /**
+   * Lint findings on names the tap preset keeps as TAP's kube-state-metrics config has them, so that
+   * its dashboards and queries work unchanged (see the preset).
+   */
+  private static final Set<String> KEPT_FOR_COMPATIBILITY =
+      Set.of("accelerator_info label names should be written in 'snake_case' not 'camelCase'");
+
   @TempDir static Path tmp;
   private static DemoUnderPrometheus demo;
   private static int metricsPort;
@@ -134,8 +141,11 @@ class PrometheusEndToEndTest {
     assertThat(exposition).contains("tekton_pipelinerun_info{");
     ExternalTools.Result r = ExternalTools.run(List.of(promtool.toString(), "check", "metrics"), exposition,
         Duration.ofSeconds(30));
-    assertThat(r.stdout() + r.stderr()).as("promtool check metrics").isBlank();
-    assertThat(r.exitCode()).isZero();
+    List<String> findings = (r.stdout() + r.stderr()).lines().filter(line -> !line.isBlank()).toList();
+    assertThat(findings).as("promtool check metrics").isSubsetOf(KEPT_FOR_COMPATIBILITY);
+    if (findings.isEmpty()) {
+      assertThat(r.exitCode()).isZero();
+    }
   }
 
   private static Set<List<String>> runStates(List<Sample> samples) {
