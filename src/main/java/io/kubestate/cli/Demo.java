@@ -33,7 +33,8 @@ final class Demo {
     }
     toClose.accept(kubeconfig);
     cluster.simulator().start(Duration.ofSeconds(3));
-    logger.info("demo API server at " + cluster.masterUrl() + ", simulating Tekton and Kueue every 3 s");
+    logger.info("demo API server at " + cluster.masterUrl() + ", simulating Tekton, Kueue, Gateway API, Argo CD and"
+        + " Tanzu every 3 s");
     logger.info("demo: try it with kubectl: KUBECONFIG=" + kubeconfig.path() + " kubectl get pipelineruns -A"
         + " (the file is removed at exit)");
     if (kubernetesAuth) {

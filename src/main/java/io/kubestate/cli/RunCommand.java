@@ -46,7 +46,8 @@ import picocli.CommandLine.Spec;
     description = "Watch the cluster and serve metrics (the default command).")
 final class RunCommand implements Callable<Integer> {
   static final int DEFAULT_CARDINALITY_LIMIT = 200_000;
-  static final List<String> DEMO_PRESETS = List.of("tekton", "kueue");
+  /** The presets of the dashboards under deploy/dashboards, whose kinds the demo cluster serves. */
+  static final List<String> DEMO_PRESETS = List.of("tekton", "kueue", "gateway-api", "argocd", "tap");
   private static final Logger logger = Logger.getLogger(RunCommand.class.getName());
 
   @Spec CommandSpec spec;
@@ -144,8 +145,9 @@ final class RunCommand implements Callable<Integer> {
           + "${DEFAULT-VALUE}).")
   int tenantFamilyLimit;
 
-  @Option(names = "--demo", description = "Run against an embedded demo API server seeded with Tekton and Kueue "
-      + "objects that change every few seconds (presets tekton and kueue unless others are given).")
+  @Option(names = "--demo", description = "Run against an embedded demo API server seeded with Tekton, Kueue, "
+      + "Gateway API, Argo CD and Tanzu objects that change every few seconds (presets tekton, kueue, gateway-api, "
+      + "argocd and tap unless others are given).")
   boolean demo;
 
   @Option(names = "--demo-kubeconfig", paramLabel = "FILE", description = "With --demo: where to write the kubeconfig "

@@ -1,5 +1,6 @@
 package io.kubestate.demo;
 
+import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
 import io.fabric8.kubernetes.client.Config;
@@ -10,15 +11,17 @@ import io.fabric8.mockwebserver.MockWebServer;
 import java.net.InetAddress;
 import java.time.Clock;
 import java.util.List;
+import java.util.Objects;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.logging.Level;
 import java.util.logging.Logger;
+import java.util.stream.Stream;
 
 /**
- * An in-process Kubernetes API (fabric8's mock server in CRUD mode) serving Tekton PipelineRuns
- * and TaskRuns and Kueue Workloads, seeded with one run in every state and driven by a {@link
- * DemoSimulator}.
+ * An in-process Kubernetes API (fabric8's mock server in CRUD mode) serving the kinds of the presets
+ * that have a dashboard (Tekton, Kueue, Gateway API and Kuadrant, Argo CD, the Tanzu set), seeded
+ * with a few objects of each ({@link DemoSeed}) and driven by a {@link DemoSimulator}.
  *
  * <p>The mock does not convert between versions: Workloads are stored at {@code
  * kueue.x-k8s.io/v1beta2}, the preferred version; {@code v1beta1} is discoverable but lists nothing.
@@ -109,12 +112,14 @@ public final class DemoCluster implements AutoCloseable {
     for (CustomResourceDefinition definition : definitions) {
       client.apiextensions().v1().customResourceDefinitions().resource(definition).create();
     }
-    for (String namespace : DemoPipeline.NAMESPACES) {
-      client.namespaces().resource(new NamespaceBuilder()
-          .withNewMetadata().withName(namespace).endMetadata()
-          .withNewStatus().withPhase("Active").endStatus()
-          .build()).create();
-    }
-    DemoSeed.objects(clock.instant()).forEach(object -> store.put(DemoKinds.of(object), object));
+    List<GenericKubernetesResource> seed = DemoSeed.objects(clock.instant());
+    Stream.concat(DemoPipeline.NAMESPACES.stream(), seed.stream().map(object -> object.getMetadata().getNamespace()))
+        .filter(Objects::nonNull)
+        .distinct()
+        .forEach(namespace -> client.namespaces().resource(new NamespaceBuilder()
+            .withNewMetadata().withName(namespace).endMetadata()
+            .withNewStatus().withPhase("Active").endStatus()
+            .build()).create());
+    seed.forEach(object -> store.put(DemoKinds.of(object), object));
   }
 }

@@ -123,8 +123,8 @@ final class DemoDispatcher extends KubernetesCrudDispatcher {
    * lock, so it is for filling the store before clients use it.
    */
   void put(ResourceDefinitionContext kind, GenericKubernetesResource object) {
-    String path = "/apis/%s/%s/namespaces/%s/%s".formatted(
-        kind.getGroup(), kind.getVersion(), object.getMetadata().getNamespace(), kind.getPlural());
+    String namespace = kind.isNamespaceScoped() ? "/namespaces/" + object.getMetadata().getNamespace() : "";
+    String path = "/apis/%s/%s%s/%s".formatted(kind.getGroup(), kind.getVersion(), namespace, kind.getPlural());
     object.getMetadata().setResourceVersion(Long.toString(requestResourceVersion()));
     processEvent(path, getKey(path), null, object, Serialization.asJson(object));
   }

@@ -12,42 +12,104 @@ import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition
 import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceSubresourceStatus;
 import io.fabric8.kubernetes.client.dsl.base.CustomResourceDefinitionContext;
 import io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext;
+import io.fabric8.kubernetes.client.utils.ApiVersionUtil;
 import java.time.Instant;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 
 /** The custom resource kinds the demo cluster serves, and their definitions. */
 final class DemoKinds {
 
   static final ResourceDefinitionContext PIPELINE_RUNS =
-      context("tekton.dev", "v1", "pipelineruns", "PipelineRun");
+      context("tekton.dev", "v1", "pipelineruns", "PipelineRun", true);
   static final ResourceDefinitionContext TASK_RUNS =
-      context("tekton.dev", "v1", "taskruns", "TaskRun");
+      context("tekton.dev", "v1", "taskruns", "TaskRun", true);
   /** The preferred version: the only one at which the mock lists Workloads (see {@link DemoCluster}). */
   static final ResourceDefinitionContext WORKLOADS =
-      context("kueue.x-k8s.io", "v1beta2", "workloads", "Workload");
+      context("kueue.x-k8s.io", "v1beta2", "workloads", "Workload", true);
 
-  private static final List<ResourceDefinitionContext> ALL =
-      List.of(PIPELINE_RUNS, TASK_RUNS, WORKLOADS);
+  /**
+   * The kinds of the gateway-api, argocd and tap presets, each at the version their controllers
+   * write today, the first one those presets watch.
+   */
+  static final ResourceDefinitionContext GATEWAY_CLASSES =
+      context("gateway.networking.k8s.io", "v1", "gatewayclasses", "GatewayClass", false);
+  static final ResourceDefinitionContext GATEWAYS =
+      context("gateway.networking.k8s.io", "v1", "gateways", "Gateway", true);
+  static final ResourceDefinitionContext HTTP_ROUTES =
+      context("gateway.networking.k8s.io", "v1", "httproutes", "HTTPRoute", true);
+  static final ResourceDefinitionContext ARGO_CDS = context("argoproj.io", "v1beta1", "argocds", "ArgoCD", true);
+  static final ResourceDefinitionContext APPLICATIONS =
+      context("argoproj.io", "v1alpha1", "applications", "Application", true);
+  static final ResourceDefinitionContext KNATIVE_SERVICES =
+      context("serving.knative.dev", "v1", "services", "Service", true);
+  static final ResourceDefinitionContext GIT_REPOSITORIES =
+      context("source.toolkit.fluxcd.io", "v1", "gitrepositories", "GitRepository", true);
+  static final ResourceDefinitionContext KPACK_IMAGES = context("kpack.io", "v1alpha2", "images", "Image", true);
+
+  private static final List<ResourceDefinitionContext> ALL = List.of(
+      PIPELINE_RUNS, TASK_RUNS, WORKLOADS,
+      GATEWAY_CLASSES, GATEWAYS, HTTP_ROUTES,
+      context("gateway.networking.k8s.io", "v1", "grpcroutes", "GRPCRoute", true),
+      context("gateway.networking.k8s.io", "v1alpha2", "tlsroutes", "TLSRoute", true),
+      context("gateway.networking.k8s.io", "v1alpha2", "tcproutes", "TCPRoute", true),
+      context("gateway.networking.k8s.io", "v1alpha2", "udproutes", "UDPRoute", true),
+      context("kuadrant.io", "v1", "authpolicies", "AuthPolicy", true),
+      context("kuadrant.io", "v1", "ratelimitpolicies", "RateLimitPolicy", true),
+      context("kuadrant.io", "v1", "dnspolicies", "DNSPolicy", true),
+      context("kuadrant.io", "v1", "tlspolicies", "TLSPolicy", true),
+      ARGO_CDS, APPLICATIONS,
+      context("carto.run", "v1alpha1", "workloads", "Workload", true),
+      context("carto.run", "v1alpha1", "deliverables", "Deliverable", true),
+      KNATIVE_SERVICES,
+      context("serving.knative.dev", "v1", "revisions", "Revision", true),
+      context("packaging.carvel.dev", "v1alpha1", "packagerepositories", "PackageRepository", true),
+      context("packaging.carvel.dev", "v1alpha1", "packageinstalls", "PackageInstall", true),
+      context("kappctrl.k14s.io", "v1alpha1", "apps", "App", true),
+      GIT_REPOSITORIES, KPACK_IMAGES,
+      context("kpack.io", "v1alpha2", "builds", "Build", true),
+      context("servicebinding.io", "v1", "servicebindings", "ServiceBinding", true),
+      context("services.apps.tanzu.vmware.com", "v1alpha1", "clusterinstanceclasses", "ClusterInstanceClass",
+          false),
+      context("services.apps.tanzu.vmware.com", "v1alpha1", "classclaims", "ClassClaim", true),
+      context("services.apps.tanzu.vmware.com", "v1alpha1", "resourceclaims", "ResourceClaim", true),
+      context("scanning.apps.tanzu.vmware.com", "v1beta1", "sourcescans", "SourceScan", true),
+      context("scanning.apps.tanzu.vmware.com", "v1beta1", "imagescans", "ImageScan", true),
+      context("accelerator.apps.tanzu.vmware.com", "v1alpha1", "accelerators", "Accelerator", true),
+      context("accelerator.apps.tanzu.vmware.com", "v1alpha1", "fragments", "Fragment", true),
+      context("apis.apps.tanzu.vmware.com", "v1alpha1", "apidescriptors", "APIDescriptor", true));
+
+  /** Short names as kubectl knows them, for the kinds that have any. */
+  private static final Map<String, List<String>> SHORT_NAMES = Map.of(
+      "pipelineruns.tekton.dev", List.of("pr", "prs"),
+      "taskruns.tekton.dev", List.of("tr", "trs"),
+      "workloads.kueue.x-k8s.io", List.of("wl"),
+      "gatewayclasses.gateway.networking.k8s.io", List.of("gc"),
+      "gateways.gateway.networking.k8s.io", List.of("gtw"),
+      "applications.argoproj.io", List.of("app", "apps"),
+      "services.serving.knative.dev", List.of("kservice", "ksvc"),
+      "workloads.carto.run", List.of("wld"));
 
   private DemoKinds() {
   }
 
+  /** The kind of a demo object, told apart by group as well: carto.run and Kueue both have a Workload. */
   static ResourceDefinitionContext of(HasMetadata resource) {
+    String group = ApiVersionUtil.trimGroupOrNull(resource.getApiVersion());
     return ALL.stream()
-        .filter(kind -> kind.getKind().equals(resource.getKind()))
+        .filter(kind -> kind.getKind().equals(resource.getKind()) && kind.getGroup().equals(group))
         .findFirst()
-        .orElseThrow(() -> new IllegalArgumentException("Not a demo kind: " + resource.getKind()));
+        .orElseThrow(() -> new IllegalArgumentException(
+            "Not a demo kind: " + resource.getApiVersion() + " " + resource.getKind()));
   }
 
   static List<CustomResourceDefinition> definitions() {
-    return List.of(
-        definition("tekton.dev", "pipelineruns", "PipelineRun", List.of("pr", "prs"),
-            List.of(version("v1", true))),
-        definition("tekton.dev", "taskruns", "TaskRun", List.of("tr", "trs"),
-            List.of(version("v1", true))),
-        definition("kueue.x-k8s.io", "workloads", "Workload", List.of("wl"),
-            List.of(version("v1beta2", true), version("v1beta1", false))));
+    return ALL.stream()
+        .map(kind -> definition(kind, kind == WORKLOADS
+            ? List.of(version("v1beta2", true), version("v1beta1", false))
+            : List.of(version(kind.getVersion(), true))))
+        .toList();
   }
 
   /** The status the API server gives a definition once it serves it. */
@@ -86,29 +148,30 @@ final class DemoKinds {
   }
 
   private static ResourceDefinitionContext context(
-      String group, String version, String plural, String kind) {
+      String group, String version, String plural, String kind, boolean namespaced) {
     return new ResourceDefinitionContext.Builder()
         .withGroup(group)
         .withVersion(version)
         .withPlural(plural)
         .withKind(kind)
-        .withNamespaced(true)
+        .withNamespaced(namespaced)
         .build();
   }
 
-  private static CustomResourceDefinition definition(String group, String plural, String kind,
-      List<String> shortNames, List<CustomResourceDefinitionVersion> versions) {
+  private static CustomResourceDefinition definition(
+      ResourceDefinitionContext kind, List<CustomResourceDefinitionVersion> versions) {
+    String name = kind.getPlural() + "." + kind.getGroup();
     return new CustomResourceDefinitionBuilder()
-        .withNewMetadata().withName(plural + "." + group).endMetadata()
+        .withNewMetadata().withName(name).endMetadata()
         .withNewSpec()
-        .withGroup(group)
-        .withScope("Namespaced")
+        .withGroup(kind.getGroup())
+        .withScope(kind.isNamespaceScoped() ? "Namespaced" : "Cluster")
         .withNewNames()
-        .withKind(kind)
-        .withListKind(kind + "List")
-        .withPlural(plural)
-        .withSingular(kind.toLowerCase(Locale.ROOT))
-        .withShortNames(shortNames)
+        .withKind(kind.getKind())
+        .withListKind(kind.getKind() + "List")
+        .withPlural(kind.getPlural())
+        .withSingular(kind.getKind().toLowerCase(Locale.ROOT))
+        .withShortNames(SHORT_NAMES.getOrDefault(name, List.of()))
         .endNames()
         .withVersions(versions)
         .endSpec()

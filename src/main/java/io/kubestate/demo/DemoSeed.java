@@ -14,7 +14,8 @@ import java.util.UUID;
 
 /**
  * The objects the demo cluster starts with: one PipelineRun in every state the exporter
- * distinguishes, with their TaskRuns and Kueue Workloads, created in the recent past.
+ * distinguishes, with their TaskRuns and Kueue Workloads (two of them evicted), created in the
+ * recent past; and the Gateway API, Argo CD and Tanzu objects of their manifests.
  */
 final class DemoSeed {
 
@@ -41,6 +42,11 @@ final class DemoSeed {
     seed.timedOut();
     seed.cancelled();
     seed.validationFailed();
+    seed.preempted();
+    seed.deactivated();
+    seed.objects.addAll(GatewayApi.seed(now));
+    seed.objects.addAll(ArgoCd.seed(now));
+    seed.objects.addAll(Tanzu.seed(now));
     return List.copyOf(seed.objects);
   }
 
@@ -160,6 +166,35 @@ final class DemoSeed {
     finish(run, FALSE, "CouldntGetPipeline", message, started.plusSeconds(1));
   }
 
+  /** Kueue preempted its Workload for a more urgent one; tekton-kueue stopped the run. */
+  private void preempted() {
+    Instant created = now.minus(Duration.ofMinutes(30));
+    DemoPipeline pipeline = DemoPipeline.TRAIN_MODEL;
+    GenericKubernetesResource run = pipelineRun(pipeline, "recommender-train-w8d2k", created);
+    Instant started = start(run, created.plusSeconds(5));
+    Workloads.markPreempted(workloadOf(run), "pipelinerun-frontend-on-push-x7b2n", started.plus(TASK_DURATION));
+    stop(run, pipeline, 2, started);
+  }
+
+  /** Someone deactivated its Workload (spec.active false) while it ran. */
+  private void deactivated() {
+    Instant created = now.minus(Duration.ofMinutes(20));
+    DemoPipeline pipeline = DemoPipeline.UNIT_TESTS;
+    GenericKubernetesResource run = pipelineRun(pipeline, "payments-unit-tests-d4k9s", created);
+    Instant started = start(run, created.plusSeconds(5));
+    Workloads.markDeactivated(workloadOf(run), started.plusSeconds(30));
+    stop(run, pipeline, 1, started);
+  }
+
+  /** A stopped run lets its running tasks finish, skips the rest and ends Cancelled. */
+  private void stop(GenericKubernetesResource run, DemoPipeline pipeline, int finishing, Instant started) {
+    PipelineRuns.stop(run);
+    Instant end = succeedTasks(run, pipeline, finishing, started);
+    pipeline.tasks().subList(finishing, pipeline.tasks().size())
+        .forEach(task -> PipelineRuns.addSkipped(run, task, PipelineRuns.SKIPPED_WHILE_STOPPING));
+    finish(run, FALSE, "Cancelled", PipelineRuns.cancelledMessage(name(run)), end);
+  }
+
   private GenericKubernetesResource pipelineRun(DemoPipeline pipeline, String name, Instant created) {
     return add(PipelineRuns.queued(pipeline, name), created);
   }
@@ -201,11 +236,14 @@ final class DemoSeed {
   private void finish(
       GenericKubernetesResource run, String status, String reason, String message, Instant at) {
     PipelineRuns.markFinished(run, status, reason, message, at);
-    GenericKubernetesResource workload = objects.stream()
+    Workloads.markFinished(workloadOf(run), TRUE.equals(status), message, at.plusSeconds(1));
+  }
+
+  private GenericKubernetesResource workloadOf(GenericKubernetesResource run) {
+    return objects.stream()
         .filter(object -> object.getMetadata().getName().equals(Workloads.name(run)))
         .findFirst()
         .orElseThrow();
-    Workloads.markFinished(workload, TRUE.equals(status), message, at.plusSeconds(1));
   }
 
   private static String name(GenericKubernetesResource object) {

@@ -4,12 +4,9 @@ import static io.kubestate.demo.DemoStatus.FALSE;
 import static io.kubestate.demo.DemoStatus.TRUE;
 
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
-import io.fabric8.kubernetes.api.model.GenericKubernetesResourceList;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
-import io.fabric8.kubernetes.client.dsl.NonNamespaceOperation;
 import io.fabric8.kubernetes.client.dsl.Resource;
-import io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext;
 import java.net.HttpURLConnection;
 import java.time.Clock;
 import java.time.Duration;
@@ -27,8 +24,9 @@ import java.util.logging.Logger;
 /**
  * Plays the Tekton, Kueue and tekton-kueue controllers against the demo cluster: every tick it may
  * queue a new PipelineRun, admits queued ones while quota lasts, moves running ones from task to
- * task until they end, and deletes runs that finished a while ago. The seeded objects are left
- * alone so that every state stays visible.
+ * task until they end (or Kueue preempts them), and deletes runs that finished a while ago. The
+ * seeded runs are left alone so that every state stays visible; the {@link DemoCycles} move some
+ * seeded Gateway API, Argo CD and Tanzu objects out of their state and back.
  */
 public final class DemoSimulator implements AutoCloseable {
 
@@ -39,7 +37,8 @@ public final class DemoSimulator implements AutoCloseable {
   private static final int FINISHED_RETENTION_TICKS = 20;
   private static final String SUFFIX_ALPHABET = "bcdfghjklmnpqrstvwxz2456789";
 
-  private final KubernetesClient client;
+  private final DemoEdits edits;
+  private final DemoCycles cycles;
   private final Random random;
   private final Clock clock;
   private final Runnable afterEachTick;
@@ -48,8 +47,9 @@ public final class DemoSimulator implements AutoCloseable {
   private long tick;
 
   DemoSimulator(KubernetesClient client, long seed, Clock clock, Runnable afterEachTick) {
-    this.client = client;
+    this.edits = new DemoEdits(client);
     this.random = new Random(seed);
+    this.cycles = new DemoCycles(edits, random, DemoCycles.all());
     this.clock = clock;
     this.afterEachTick = afterEachTick;
   }
@@ -65,6 +65,7 @@ public final class DemoSimulator implements AutoCloseable {
       TrackedRun created = create();
       runs.put(created.name(), created);
     }
+    cycles.tick(clock.instant());
     afterEachTick.run();
   }
 
@@ -138,9 +139,9 @@ public final class DemoSimulator implements AutoCloseable {
     DemoPipeline pipeline = DemoPipeline.ALL.get(random.nextInt(DemoPipeline.ALL.size()));
     String prefix = pipeline.runPrefixes().get(random.nextInt(pipeline.runPrefixes().size()));
     Instant now = clock.instant();
-    GenericKubernetesResource run = createWithStatus(DemoKinds.PIPELINE_RUNS,
+    GenericKubernetesResource run = edits.createWithStatus(DemoKinds.PIPELINE_RUNS,
         PipelineRuns.queued(pipeline, prefix + "-" + randomSuffix()), r -> PipelineRuns.markPending(r, now));
-    GenericKubernetesResource workload = createWithStatus(DemoKinds.WORKLOADS,
+    GenericKubernetesResource workload = edits.createWithStatus(DemoKinds.WORKLOADS,
         Workloads.forPipelineRun(run), w -> Workloads.markPending(w, now));
     return new TrackedRun(run.getMetadata().getName(), workload.getMetadata().getName(), plan(pipeline),
         Phase.QUEUED, tick, 0, 0);
@@ -155,16 +156,17 @@ public final class DemoSimulator implements AutoCloseable {
     if (roll < 55) {
       return new Plan(pipeline, Outcome.COMPLETED, lastTask - 1);
     }
-    Outcome failure = roll < 70 ? Outcome.FAILED
-        : roll < 80 ? Outcome.IMAGE_PULL_FAILED
-        : roll < 90 ? Outcome.TIMED_OUT
-        : Outcome.CANCELLED;
+    Outcome failure = roll < 67 ? Outcome.FAILED
+        : roll < 75 ? Outcome.IMAGE_PULL_FAILED
+        : roll < 83 ? Outcome.TIMED_OUT
+        : roll < 91 ? Outcome.CANCELLED
+        : Outcome.PREEMPTED;
     return new Plan(pipeline, failure, random.nextInt(pipeline.tasks().size()));
   }
 
   private TrackedRun admit(TrackedRun run) {
     Instant now = clock.instant();
-    editStatus(DemoKinds.WORKLOADS, run.namespace(), run.workload(), w -> Workloads.markAdmitted(w, now));
+    edits.editStatus(DemoKinds.WORKLOADS, run.namespace(), run.workload(), w -> Workloads.markAdmitted(w, now));
     pipelineRun(run).edit(r -> {
       PipelineRuns.release(r);
       return r;
@@ -181,7 +183,7 @@ public final class DemoSimulator implements AutoCloseable {
     DemoPipeline.Task task = run.plan().pipeline().tasks().get(index);
     Instant now = clock.instant();
     GenericKubernetesResource pipelineRun =
-        editStatus(DemoKinds.PIPELINE_RUNS, run.namespace(), run.name(), r -> {
+        edits.editStatus(DemoKinds.PIPELINE_RUNS, run.namespace(), run.name(), r -> {
           if (index == 0) {
             PipelineRuns.markStarted(r, now);
           }
@@ -200,7 +202,7 @@ public final class DemoSimulator implements AutoCloseable {
       waitingTicks = 0;
       firstStatus = t -> TaskRuns.markRunning(t, now);
     }
-    createWithStatus(DemoKinds.TASK_RUNS,
+    edits.createWithStatus(DemoKinds.TASK_RUNS,
         TaskRuns.forTask(pipelineRun, run.plan().pipeline(), task), firstStatus);
     return run.atTask(index, waitingTicks);
   }
@@ -214,7 +216,7 @@ public final class DemoSimulator implements AutoCloseable {
       return finish(run);
     }
     Instant now = clock.instant();
-    editStatus(DemoKinds.TASK_RUNS, run.namespace(), run.taskRunName(), t -> TaskRuns.markRunning(t, now));
+    edits.editStatus(DemoKinds.TASK_RUNS, run.namespace(), run.taskRunName(), t -> TaskRuns.markRunning(t, now));
     return run.atTask(run.task(), 0);
   }
 
@@ -223,7 +225,7 @@ public final class DemoSimulator implements AutoCloseable {
       return finish(run);
     }
     Instant now = clock.instant();
-    editStatus(DemoKinds.TASK_RUNS, run.namespace(), run.taskRunName(),
+    edits.editStatus(DemoKinds.TASK_RUNS, run.namespace(), run.taskRunName(),
         t -> TaskRuns.markFinished(t, TRUE, "Succeeded", TaskRuns.SUCCEEDED_MESSAGE, now));
     return startTask(run, run.task() + 1);
   }
@@ -231,21 +233,29 @@ public final class DemoSimulator implements AutoCloseable {
   private TrackedRun finish(TrackedRun run) {
     Instant now = clock.instant();
     Ending ending = ending(run);
-    if (run.plan().outcome() == Outcome.CANCELLED) {
+    if (run.plan().outcome() == Outcome.PREEMPTED) {
+      edits.editStatus(DemoKinds.WORKLOADS, run.namespace(), run.workload(),
+          w -> Workloads.markPreempted(w, "pipelinerun-release-" + randomSuffix(), now));
+    }
+    if (run.plan().outcome() == Outcome.CANCELLED || run.plan().outcome() == Outcome.PREEMPTED) {
       pipelineRun(run).edit(r -> {
-        PipelineRuns.cancel(r);
+        if (run.plan().outcome() == Outcome.PREEMPTED) {
+          PipelineRuns.stop(r);
+        } else {
+          PipelineRuns.cancel(r);
+        }
         return r;
       });
     }
-    editStatus(DemoKinds.TASK_RUNS, run.namespace(), run.taskRunName(),
+    edits.editStatus(DemoKinds.TASK_RUNS, run.namespace(), run.taskRunName(),
         t -> TaskRuns.markFinished(t, ending.taskStatus(), ending.taskReason(), ending.taskMessage(), now));
-    editStatus(DemoKinds.PIPELINE_RUNS, run.namespace(), run.name(), r -> {
+    edits.editStatus(DemoKinds.PIPELINE_RUNS, run.namespace(), run.name(), r -> {
       if (ending.skipReason() != null) {
         run.tasksAfterCurrent().forEach(task -> PipelineRuns.addSkipped(r, task, ending.skipReason()));
       }
       PipelineRuns.markFinished(r, ending.runStatus(), ending.runReason(), ending.runMessage(), now);
     });
-    editStatus(DemoKinds.WORKLOADS, run.namespace(), run.workload(),
+    edits.editStatus(DemoKinds.WORKLOADS, run.namespace(), run.workload(),
         w -> Workloads.markFinished(w, TRUE.equals(ending.runStatus()), ending.runMessage(), now));
     return run.enter(Phase.FINISHED, tick);
   }
@@ -269,6 +279,9 @@ public final class DemoSimulator implements AutoCloseable {
           FALSE, "PipelineRunTimeout", PipelineRuns.timedOutMessage(run.name()), null);
       case CANCELLED -> new Ending(FALSE, "TaskRunCancelled", TaskRuns.cancelledMessage(taskRun, false),
           FALSE, "Cancelled", PipelineRuns.cancelledMessage(run.name()), null);
+      // A stopped run lets its running task finish and skips the rest.
+      case PREEMPTED -> new Ending(TRUE, "Succeeded", TaskRuns.SUCCEEDED_MESSAGE,
+          FALSE, "Cancelled", PipelineRuns.cancelledMessage(run.name()), PipelineRuns.SKIPPED_WHILE_STOPPING);
     };
   }
 
@@ -277,10 +290,10 @@ public final class DemoSimulator implements AutoCloseable {
         .filter(run -> run.phase() == Phase.FINISHED && tick - run.since() >= FINISHED_RETENTION_TICKS)
         .toList();
     for (TrackedRun run : expired) {
-      resources(DemoKinds.TASK_RUNS, run.namespace())
+      edits.resources(DemoKinds.TASK_RUNS, run.namespace())
           .withLabel(TaskRuns.PIPELINE_RUN_LABEL, run.name())
           .delete();
-      resources(DemoKinds.WORKLOADS, run.namespace()).withName(run.workload()).delete();
+      edits.resources(DemoKinds.WORKLOADS, run.namespace()).withName(run.workload()).delete();
       pipelineRun(run).delete();
       runs.remove(run.name());
     }
@@ -295,34 +308,12 @@ public final class DemoSimulator implements AutoCloseable {
   }
 
   private Resource<GenericKubernetesResource> pipelineRun(TrackedRun run) {
-    return resources(DemoKinds.PIPELINE_RUNS, run.namespace()).withName(run.name());
-  }
-
-  /** Creates an object, then reports its first status, as controllers do: a create ignores the status. */
-  private GenericKubernetesResource createWithStatus(ResourceDefinitionContext kind,
-      GenericKubernetesResource object, Consumer<GenericKubernetesResource> status) {
-    String namespace = object.getMetadata().getNamespace();
-    GenericKubernetesResource created = resources(kind, namespace).resource(object).create();
-    status.accept(created);
-    return resources(kind, namespace).resource(created).updateStatus();
-  }
-
-  private GenericKubernetesResource editStatus(ResourceDefinitionContext kind, String namespace, String name,
-      Consumer<GenericKubernetesResource> change) {
-    return resources(kind, namespace).withName(name).editStatus(object -> {
-      change.accept(object);
-      return object;
-    });
-  }
-
-  private NonNamespaceOperation<GenericKubernetesResource, GenericKubernetesResourceList,
-      Resource<GenericKubernetesResource>> resources(ResourceDefinitionContext kind, String namespace) {
-    return client.genericKubernetesResources(kind).inNamespace(namespace);
+    return edits.resources(DemoKinds.PIPELINE_RUNS, run.namespace()).withName(run.name());
   }
 
   private enum Phase { QUEUED, RUNNING, FINISHED }
 
-  private enum Outcome { SUCCEEDED, COMPLETED, FAILED, IMAGE_PULL_FAILED, TIMED_OUT, CANCELLED }
+  private enum Outcome { SUCCEEDED, COMPLETED, FAILED, IMAGE_PULL_FAILED, TIMED_OUT, CANCELLED, PREEMPTED }
 
   /** What a run will do, decided when it is created: its outcome and the task at which it ends. */
   private record Plan(DemoPipeline pipeline, Outcome outcome, int lastTask) {

@@ -60,6 +60,11 @@ final class PipelineRuns {
     spec(run).put("status", "Cancelled");
   }
 
+  /** tekton-kueue's answer to an eviction: Tekton lets running tasks finish and starts no more. */
+  static void stop(GenericKubernetesResource run) {
+    spec(run).put("status", "StoppedRunFinally");
+  }
+
   static void markStarted(GenericKubernetesResource run, Instant at) {
     status(run).put("startTime", DemoStatus.timestamp(at));
   }

@@ -16,6 +16,7 @@ import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.UUID;
 
 /** The Kueue Workloads tekton-kueue creates for PipelineRuns, and how Kueue admits and finishes them. */
 final class Workloads {
@@ -94,6 +95,34 @@ final class Workloads {
     setCondition(workload, condition("Admitted", TRUE, "Admitted", "The workload is admitted", at));
   }
 
+  /**
+   * Kueue preempts an admitted Workload for one of higher priority in the same ClusterQueue: it
+   * evicts it, releases its quota and requeues it; tekton-kueue then stops the PipelineRun.
+   */
+  static void markPreempted(GenericKubernetesResource workload, String preemptor, Instant at) {
+    String message = ("Preempted to accommodate a workload (UID: %s, JobUID: %s) due to prioritization "
+        + "in the ClusterQueue; preemptor path: /%s; preemptee path: /%s")
+        .formatted(uidOf(preemptor), uidOf(preemptor + "-job"), CLUSTER_QUEUE, CLUSTER_QUEUE);
+    setCondition(workload, condition("Preempted", TRUE, "InClusterQueue", message, at));
+    evict(workload, "Preempted", message, at);
+    setCondition(workload, condition("Requeued", TRUE, "Preempted", message, at));
+  }
+
+  /** Someone set spec.active to false: Kueue evicts the Workload and does not requeue it. */
+  static void markDeactivated(GenericKubernetesResource workload, Instant at) {
+    DemoStatus.spec(workload).put("active", false);
+    evict(workload, "Deactivated", "The workload is deactivated", at);
+  }
+
+  private static void evict(GenericKubernetesResource workload, String reason, String message, Instant at) {
+    setCondition(workload, condition("Evicted", TRUE, reason, message, at));
+    setCondition(workload, condition("QuotaReserved", FALSE, reason, message, at));
+    setCondition(workload, condition("Admitted", FALSE, "NoReservation", "The workload has no reservation", at));
+    status(workload).remove("admission");
+    status(workload).put("schedulingStats",
+        Map.of("evictions", List.of(Map.of("reason", reason, "underlyingCause", "", "count", 1))));
+  }
+
   /** tekton-kueue copies the PipelineRun's message; success means reason Succeeded or Completed there. */
   static void markFinished(
       GenericKubernetesResource workload, boolean succeeded, String message, Instant at) {
@@ -109,6 +138,11 @@ final class Workloads {
 
   private static Map<String, Object> slots() {
     return Map.of(PIPELINE_RUN_SLOTS, "1");
+  }
+
+  /** A stable made-up UID for a Workload the demo does not create, such as a preemptor. */
+  private static String uidOf(String name) {
+    return UUID.nameUUIDFromBytes(name.getBytes(StandardCharsets.UTF_8)).toString();
   }
 
   private static String sha1Hex(String value) {

@@ -44,7 +44,6 @@ import org.junit.jupiter.api.TestFactory;
  * {@code group_left/right} lists.
  */
 class DashboardsTest {
-  private static final Path DASHBOARDS = Path.of("deploy/dashboards");
   private static final String NOW = "2026-08-24T14:00:00Z";
   private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -77,17 +76,17 @@ class DashboardsTest {
 
   @TestFactory
   Stream<DynamicTest> everyDashboardQueriesWhatItsPresetsProduce() throws IOException {
-    List<Path> files = dashboards();
+    List<Path> files = DashboardFiles.all();
     assertThat(files).extracting(p -> p.getFileName().toString())
         .contains("tekton.json", "kueue.json", "gateway-api.json", "argocd.json", "tap.json");
     return files.stream().map(file -> DynamicTest.dynamicTest(file.getFileName().toString(), () -> {
       JsonNode board = JSON.readTree(file.toFile());
-      List<String> presets = presets(board);
+      List<String> presets = DashboardFiles.presets(board);
       assertThat(presets).as("%s names its presets in tags preset:NAME", file).isNotEmpty()
           .allSatisfy(p -> assertThat(Presets.exists(p)).as("preset %s exists", p).isTrue());
       Produced produced = produce(presets);
       List<String> problems = new ArrayList<>();
-      for (Query q : queries(board)) {
+      for (DashboardFiles.Query q : DashboardFiles.queries(board)) {
         check(q, produced, problems);
       }
       assertThat(problems).as("queries of %s naming what presets %s do not produce for their example objects",
@@ -97,7 +96,7 @@ class DashboardsTest {
 
   @TestFactory
   Stream<DynamicTest> everyDashboardIsTemplatedByDataSourceAndNamespace() throws IOException {
-    return dashboards().stream().map(file -> DynamicTest.dynamicTest(file.getFileName().toString(), () -> {
+    return DashboardFiles.all().stream().map(file -> DynamicTest.dynamicTest(file.getFileName().toString(), () -> {
       JsonNode board = JSON.readTree(file.toFile());
       List<JsonNode> variables = new ArrayList<>();
       board.path("templating").path("list").forEach(variables::add);
@@ -111,7 +110,7 @@ class DashboardsTest {
         assertThat(v.path("name").asText()).contains("namespace");
       });
       Set<Integer> ids = new HashSet<>();
-      for (JsonNode panel : panels(board)) {
+      for (JsonNode panel : DashboardFiles.panels(board)) {
         assertThat(ids.add(panel.path("id").asInt())).as("panel id %s is unique", panel.path("id")).isTrue();
         if (panel.path("type").asText().equals("row")) {
           continue;
@@ -131,8 +130,8 @@ class DashboardsTest {
     StringBuilder rules = new StringBuilder("groups:\n  - name: dashboards\n    rules:\n");
     Map<String, String> where = new TreeMap<>();
     int n = 0;
-    for (Path file : dashboards()) {
-      for (Query q : queries(JSON.readTree(file.toFile()))) {
+    for (Path file : DashboardFiles.all()) {
+      for (DashboardFiles.Query q : DashboardFiles.queries(JSON.readTree(file.toFile()))) {
         if (q.variable()) {
           continue;
         }
@@ -163,7 +162,7 @@ class DashboardsTest {
   @Test
   void kustomizationShipsEveryDashboardToGrafana() throws IOException {
     Path kubectl = ExternalTools.require("kubectl", "kubernetes-client");
-    ExternalTools.Result r = ExternalTools.run(List.of(kubectl.toString(), "kustomize", DASHBOARDS.toString()), null,
+    ExternalTools.Result r = ExternalTools.run(List.of(kubectl.toString(), "kustomize", DashboardFiles.DIRECTORY.toString()), null,
         Duration.ofSeconds(60));
     assertThat(r.exitCode()).as(r.stderr()).isZero();
     Map<String, String> shipped = new TreeMap<>();
@@ -178,59 +177,10 @@ class DashboardsTest {
       shipped.putAll(map.getData());
     }
     Map<String, String> files = new TreeMap<>();
-    for (Path file : dashboards()) {
+    for (Path file : DashboardFiles.all()) {
       files.put(file.getFileName().toString(), Files.readString(file, StandardCharsets.UTF_8));
     }
     assertThat(shipped).isEqualTo(files);
-  }
-
-  // ---- reading the dashboards
-
-  private record Query(String panel, String expr, boolean variable) {}
-
-  private static List<Path> dashboards() throws IOException {
-    try (Stream<Path> s = Files.list(DASHBOARDS)) {
-      return s.filter(p -> p.getFileName().toString().endsWith(".json")).sorted().toList();
-    }
-  }
-
-  private static List<String> presets(JsonNode board) {
-    List<String> out = new ArrayList<>();
-    board.path("tags").forEach(t -> {
-      if (t.asText().startsWith("preset:")) {
-        out.add(t.asText().substring("preset:".length()));
-      }
-    });
-    return out;
-  }
-
-  /** Panels, including those inside collapsed rows. */
-  private static List<JsonNode> panels(JsonNode board) {
-    List<JsonNode> out = new ArrayList<>();
-    board.path("panels").forEach(p -> {
-      out.add(p);
-      p.path("panels").forEach(out::add);
-    });
-    return out;
-  }
-
-  private static List<Query> queries(JsonNode board) {
-    List<Query> out = new ArrayList<>();
-    for (JsonNode panel : panels(board)) {
-      panel.path("targets").forEach(t -> {
-        if (t.hasNonNull("expr")) {
-          out.add(new Query(panel.path("title").asText(), t.path("expr").asText(), false));
-        }
-      });
-    }
-    board.path("templating").path("list").forEach(v -> {
-      if (v.path("type").asText().equals("query")) {
-        JsonNode q = v.path("query");
-        String text = q.isObject() ? q.path("query").asText() : q.asText();
-        out.add(new Query("variable " + v.path("name").asText(), text, true));
-      }
-    });
-    return out;
   }
 
   // ---- what the presets produce
@@ -272,7 +222,7 @@ class DashboardsTest {
 
   // ---- checking one query
 
-  private static void check(Query q, Produced produced, List<String> problems) {
+  private static void check(DashboardFiles.Query q, Produced produced, List<String> problems) {
     String where = q.panel() + ": ";
     String expr = q.expr();
     String labelValuesOf = null;

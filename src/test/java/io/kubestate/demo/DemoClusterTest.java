@@ -34,6 +34,8 @@ class DemoClusterTest {
   private static final Instant NOW = Instant.parse("2026-08-24T12:00:00Z");
   private static final String NOW_TIMESTAMP = "2026-08-24T12:00:00Z";
   private static final String PENDING = "PipelineRunPending";
+  /** The runs Kueue queues, and two test runs of the Tanzu supply chain. */
+  private static final int SEEDED_RUNS = 14;
 
   private DemoCluster cluster;
   private KubernetesClient client;
@@ -56,8 +58,9 @@ class DemoClusterTest {
         client.apiextensions().v1().customResourceDefinitions().list().getItems();
     assertThat(definitions)
         .extracting(definition -> definition.getMetadata().getName())
-        .containsExactlyInAnyOrder(
-            "pipelineruns.tekton.dev", "taskruns.tekton.dev", "workloads.kueue.x-k8s.io");
+        .contains("pipelineruns.tekton.dev", "taskruns.tekton.dev", "workloads.kueue.x-k8s.io",
+            "gatewayclasses.gateway.networking.k8s.io", "argocds.argoproj.io", "workloads.carto.run",
+            "services.serving.knative.dev", "clusterinstanceclasses.services.apps.tanzu.vmware.com");
     assertThat(definitions).allSatisfy(definition -> assertThat(definition.getStatus().getConditions())
         .anySatisfy(condition -> {
           assertThat(condition.getType()).isEqualTo("Established");
@@ -73,16 +76,19 @@ class DemoClusterTest {
         .containsExactlyInAnyOrder("Workload workloads", "Workload workloads/status");
     assertThat(client.getApiGroups().getGroups())
         .extracting(group -> group.getName() + " " + group.getPreferredVersion().getVersion())
-        .containsExactlyInAnyOrder(
-            "apiextensions.k8s.io v1", "tekton.dev v1", "kueue.x-k8s.io v1beta2");
+        .contains("apiextensions.k8s.io v1", "tekton.dev v1", "kueue.x-k8s.io v1beta2",
+            "gateway.networking.k8s.io v1", "argoproj.io v1beta1", "kuadrant.io v1");
+    assertThat(definitions).filteredOn(definition -> definition.getSpec().getScope().equals("Cluster"))
+        .extracting(definition -> definition.getSpec().getNames().getKind())
+        .containsExactlyInAnyOrder("GatewayClass", "ClusterInstanceClass");
     assertThat(client.getKubernetesVersion().getGitVersion()).isEqualTo("v1.33.0");
     assertThat(client.genericKubernetesResources("tekton.dev/v1", "PipelineRun")
-        .inAnyNamespace().list().getItems()).hasSize(10);
+        .inAnyNamespace().list().getItems()).hasSize(SEEDED_RUNS);
   }
 
   @Test
   void seedsPipelineRunsInEveryState() {
-    List<GenericKubernetesResource> runs = list(DemoKinds.PIPELINE_RUNS);
+    List<GenericKubernetesResource> runs = queued(DemoKinds.PIPELINE_RUNS);
 
     assertThat(runs)
         .extracting(run -> succeeded(run).get("status") + "/" + succeeded(run).get("reason"))
@@ -110,19 +116,21 @@ class DemoClusterTest {
     assertThat(running.<String>get("spec", "status")).isNull();
 
     assertThat(runs).filteredOn(run -> !"Unknown".equals(succeeded(run).get("status")))
-        .hasSize(7)
+        .hasSize(9)
         .allSatisfy(run -> {
           assertThat(run.<String>get("status", "startTime")).isNotNull();
           assertThat(run.<String>get("status", "completionTime")).isNotNull();
         });
-    assertThat(withReason(runs, "Cancelled").<String>get("spec", "status")).isEqualTo("Cancelled");
+    assertThat(runs).filteredOn(run -> "Cancelled".equals(succeeded(run).get("reason")))
+        .extracting(run -> run.<String>get("spec", "status"))
+        .containsExactlyInAnyOrder("Cancelled", "StoppedRunFinally", "StoppedRunFinally");
     assertThat(runs).filteredOn(run -> run.get("spec", "pipelineRef", "name") == null).hasSize(1);
   }
 
   @Test
   void seedsTaskRunsLabelledWithTheirPipelineRun() {
-    List<GenericKubernetesResource> taskRuns = list(DemoKinds.TASK_RUNS);
-    Set<String> runNames = names(list(DemoKinds.PIPELINE_RUNS));
+    List<GenericKubernetesResource> taskRuns = queued(DemoKinds.TASK_RUNS);
+    Set<String> runNames = names(queued(DemoKinds.PIPELINE_RUNS));
 
     assertThat(taskRuns).extracting(taskRun -> succeeded(taskRun).get("reason")).contains(
         "Running", "Succeeded", "TaskRunImagePullFailed", "ExceededNodeResources", "Failed");
@@ -141,7 +149,7 @@ class DemoClusterTest {
 
   @Test
   void seedsWorkloadsOwnedByThePipelineRuns() {
-    Map<String, GenericKubernetesResource> runsByUid = list(DemoKinds.PIPELINE_RUNS).stream()
+    Map<String, GenericKubernetesResource> runsByUid = queued(DemoKinds.PIPELINE_RUNS).stream()
         .collect(Collectors.toMap(run -> run.getMetadata().getUid(), run -> run));
     List<GenericKubernetesResource> workloads = list(DemoKinds.WORKLOADS);
 
@@ -159,7 +167,7 @@ class DemoClusterTest {
     });
 
     GenericKubernetesResource pending = workloads.stream()
-        .filter(workload -> "False".equals(condition(workload, "QuotaReserved").get("status")))
+        .filter(workload -> "Pending".equals(condition(workload, "QuotaReserved").get("reason")))
         .collect(onlyOne());
     assertThat(condition(pending, "QuotaReserved"))
         .containsEntry("reason", "Pending")
@@ -167,13 +175,14 @@ class DemoClusterTest {
     assertThat(ownerOf(pending, runsByUid).getMetadata().getName())
         .isEqualTo("frontend-on-push-q7k2x");
 
-    assertThat(workloads).filteredOn(workload -> workload != pending).allSatisfy(workload -> {
+    assertThat(workloads).filteredOn(workload -> workload != pending && condition(workload, "Evicted").isEmpty())
+        .hasSize(workloads.size() - 3).allSatisfy(workload -> {
       assertThat(workload.<String>get("status", "admission", "clusterQueue"))
           .isEqualTo("cluster-pipelines");
       assertThat(condition(workload, "Admitted")).containsEntry("status", "True");
     });
     assertThat(workloads).filteredOn(workload -> !condition(workload, "Finished").isEmpty())
-        .hasSize(7)
+        .hasSize(9)
         .allSatisfy(workload -> {
           Object runStatus = succeeded(ownerOf(workload, runsByUid)).get("status");
           assertThat(condition(workload, "Finished"))
@@ -224,7 +233,7 @@ class DemoClusterTest {
     assertThat(workloadOf(finished)).isEmpty();
     assertThat(names(list(DemoKinds.PIPELINE_RUNS)))
         .containsAll(seeded)
-        .hasSizeLessThanOrEqualTo(25);
+        .hasSizeLessThanOrEqualTo(seeded.size() + 15);
   }
 
   @Test
@@ -250,10 +259,10 @@ class DemoClusterTest {
           }
         });
     try {
-      await().atMost(Duration.ofSeconds(5)).until(() -> added.size() == 10);
+      await().atMost(Duration.ofSeconds(5)).until(() -> added.size() == SEEDED_RUNS);
       assertThat(updated).isEmpty();
 
-      tickUntil(cluster.simulator(), () -> added.size() > 10, 10);
+      tickUntil(cluster.simulator(), () -> added.size() > SEEDED_RUNS, 10);
 
       await().atMost(Duration.ofSeconds(5)).until(() -> !updated.isEmpty());
       assertThat(succeeded(updated.get(0))).containsEntry("reason", PENDING);
@@ -312,6 +321,13 @@ class DemoClusterTest {
 
   private List<GenericKubernetesResource> list(ResourceDefinitionContext kind) {
     return client.genericKubernetesResources(kind).inAnyNamespace().list().getItems();
+  }
+
+  /** The objects of a kind in the namespaces whose runs Kueue queues. */
+  private List<GenericKubernetesResource> queued(ResourceDefinitionContext kind) {
+    return list(kind).stream()
+        .filter(object -> DemoPipeline.NAMESPACES.contains(object.getMetadata().getNamespace()))
+        .toList();
   }
 
   private GenericKubernetesResource pipelineRun(String namespace, String name) {

@@ -6,8 +6,6 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.kubestate.testing.Exporter;
-import io.kubestate.testing.Ports;
 import io.kubestate.testing.Scrape;
 import java.io.IOException;
 import java.net.URI;
@@ -16,7 +14,6 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -27,7 +24,6 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -52,9 +48,15 @@ class PrometheusEndToEndTest {
       "tekton_taskrun_info", "tekton_taskrun_condition", "tekton_taskruns",
       "kueue_workload_info", "kueue_workload_condition", "kueue_workloads");
 
+  /**
+   * Lint findings on names the tap preset keeps as TAP's kube-state-metrics config has them, so that
+   * its dashboards and queries work unchanged (see the preset).
+   */
+  private static final Set<String> KEPT_FOR_COMPATIBILITY =
+      Set.of("accelerator_info label names should be written in 'snake_case' not 'camelCase'");
+
   @TempDir static Path tmp;
-  private static Process exporter;
-  private static Process prometheus;
+  private static DemoUnderPrometheus demo;
   private static int metricsPort;
   private static String prometheusUrl;
 
@@ -63,51 +65,15 @@ class PrometheusEndToEndTest {
 
   @BeforeAll
   static void start() throws Exception {
-    Path prometheusBinary = ExternalTools.require("prometheus", "prometheus");
-    metricsPort = Ports.free();
-    int telemetryPort = Ports.free();
-    exporter = Exporter.process("--demo",
-        "--metrics-host", "127.0.0.1", "--metrics-port", Integer.toString(metricsPort),
-        "--telemetry-host", "127.0.0.1", "--telemetry-port", Integer.toString(telemetryPort))
-        .redirectErrorStream(true)
-        .redirectOutput(tmp.resolve("exporter.log").toFile())
-        .start();
-
-    Path config = Files.writeString(tmp.resolve("prometheus.yml"), String.join("\n",
-        "global:",
-        "  scrape_interval: 1s",
-        "  scrape_timeout: 1s",
-        "  evaluation_interval: 1s",
-        "scrape_configs:",
-        "  - job_name: " + JOB,
-        "    honor_labels: true",
-        "    static_configs:",
-        "      - targets: ['127.0.0.1:" + metricsPort + "']",
-        ""));
-    int prometheusPort = Ports.free();
-    prometheusUrl = "http://127.0.0.1:" + prometheusPort;
-    prometheus = new ProcessBuilder(prometheusBinary.toString(),
-        "--config.file=" + config,
-        "--storage.tsdb.path=" + Files.createDirectory(tmp.resolve("data")),
-        "--web.listen-address=127.0.0.1:" + prometheusPort)
-        .redirectErrorStream(true)
-        .redirectOutput(tmp.resolve("prometheus.log").toFile())
-        .start();
-
-    String health = "http://127.0.0.1:" + telemetryPort;
-    await().atMost(Duration.ofSeconds(30)).until(() -> status(health + "/readyz") == 200);
-    await().atMost(Duration.ofSeconds(30)).until(() -> status(prometheusUrl + "/-/ready") == 200);
+    demo = DemoUnderPrometheus.start(tmp, JOB);
+    metricsPort = demo.metricsPort();
+    prometheusUrl = demo.prometheusUrl();
   }
 
   @AfterAll
   static void stop() throws InterruptedException {
-    for (Process p : new Process[] {prometheus, exporter}) {
-      if (p != null && p.isAlive()) {
-        p.destroy();
-        if (!p.waitFor(10, TimeUnit.SECONDS)) {
-          p.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
-        }
-      }
+    if (demo != null) {
+      demo.close();
     }
   }
 
@@ -175,8 +141,11 @@ class PrometheusEndToEndTest {
     assertThat(exposition).contains("tekton_pipelinerun_info{");
     ExternalTools.Result r = ExternalTools.run(List.of(promtool.toString(), "check", "metrics"), exposition,
         Duration.ofSeconds(30));
-    assertThat(r.stdout() + r.stderr()).as("promtool check metrics").isBlank();
-    assertThat(r.exitCode()).isZero();
+    List<String> findings = (r.stdout() + r.stderr()).lines().filter(line -> !line.isBlank()).toList();
+    assertThat(findings).as("promtool check metrics").isSubsetOf(KEPT_FOR_COMPATIBILITY);
+    if (findings.isEmpty()) {
+      assertThat(r.exitCode()).isZero();
+    }
   }
 
   private static Set<List<String>> runStates(List<Sample> samples) {
@@ -221,24 +190,7 @@ class PrometheusEndToEndTest {
     }
   }
 
-  private static int status(String url) {
-    try {
-      return HTTP.send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(5)).build(),
-          HttpResponse.BodyHandlers.discarding()).statusCode();
-    } catch (IOException e) {
-      return -1;
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      return -1;
-    }
-  }
-
   private static String logs() {
-    try {
-      return "exporter log:\n" + Files.readString(tmp.resolve("exporter.log"))
-          + "\nprometheus log:\n" + Files.readString(tmp.resolve("prometheus.log"));
-    } catch (IOException e) {
-      return e.toString();
-    }
+    return demo.logs();
   }
 }
