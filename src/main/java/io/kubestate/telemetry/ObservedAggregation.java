@@ -21,6 +21,8 @@ import io.opentelemetry.sdk.metrics.internal.exemplar.ExemplarFilterInternal;
 import io.opentelemetry.sdk.metrics.internal.exemplar.ExemplarReservoirFactory;
 import io.opentelemetry.sdk.resources.Resource;
 import java.util.Collection;
+import java.util.logging.Level;
+import java.util.logging.Logger;
 
 /**
  * The default aggregation of asynchronous instruments (last value for gauges, sum for counters),
@@ -41,6 +43,22 @@ import java.util.Collection;
  */
 final class ObservedAggregation implements Aggregation, AggregatorFactory {
   static final ObservedAggregation INSTANCE = new ObservedAggregation();
+
+  /**
+   * The SDK warns when an instrument is registered again under a name it holds with another
+   * description or unit, as a config change that redefines a family does (the SDK never lets an
+   * instrument go). It builds that warning with the names of its own aggregations, and for this
+   * one throws instead, which fails the registration. Families whose names clash are refused
+   * before they are registered, so the warning would tell nothing; the logger is held here so that
+   * its level stays.
+   */
+  private static final Logger DUPLICATE_WARNINGS = quiet("io.opentelemetry.sdk.metrics.internal.state.MetricStorageRegistry");
+
+  private static Logger quiet(String name) {
+    Logger logger = Logger.getLogger(name);
+    logger.setLevel(Level.SEVERE);
+    return logger;
+  }
 
   private ObservedAggregation() {}
 

@@ -100,6 +100,15 @@ class MetricsConfigLifecycleTest {
     assertThat(ready("team-a", "ci")).containsEntry("status", "True")
         .hasEntrySatisfying("observedGeneration", g -> assertThat(g).hasToString(generation("team-a", "ci")));
 
+    // Described anew: the family is registered again under its name, with the new text.
+    apply("team-a", "described", family("team.pipelinerun.owner", "owner", "metadata.name"));
+    await().atMost(WAIT).ignoreExceptions().untilAsserted(() -> assertThat(Scrape.text(metrics))
+        .contains("# HELP team_pipelinerun_owner What the team wants to know.\n"));
+    apply("team-a", "described", family("team.pipelinerun.owner", "owner", "metadata.name")
+        .replace("What the team wants to know.", "Who runs it."));
+    await().atMost(WAIT).ignoreExceptions().untilAsserted(() -> assertThat(Scrape.text(metrics))
+        .contains("# HELP team_pipelinerun_owner Who runs it.\n").containsOnlyOnce("team_pipelinerun_owner{"));
+
     // Broken: refused with every problem of every stage at once, in order, at their place in the
     // resource; the others keep going.
     apply("team-b", "broken", """
@@ -253,7 +262,8 @@ class MetricsConfigLifecycleTest {
     // A line for each change of a resource, status writes aside.
     assertThat(Files.readString(tmp.resolve("out.log")))
         .containsOnlyOnce("MetricsConfig team-a/ci added: measuring 1 family on the objects of namespace team-a")
-        .containsOnlyOnce("MetricsConfig team-a/ci changed: measuring 1 family on the objects of namespace team-a")
+        .contains("MetricsConfig team-a/ci changed: measuring 1 family on the objects of namespace team-a")
+        .doesNotContain("cannot apply")
         .containsOnlyOnce("MetricsConfig team-a/ci deleted: its families are no longer measured");
   }
 

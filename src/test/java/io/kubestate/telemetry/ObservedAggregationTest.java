@@ -76,6 +76,24 @@ class ObservedAggregationTest {
         .hasPointsSatisfying(p -> p.hasValue(2)));
   }
 
+  /**
+   * A family redefined by a config change (another description) is registered anew while the SDK
+   * keeps the old instrument; the SDK's warning about the two cannot name this aggregation, and
+   * must not stop the registration.
+   */
+  @ParameterizedTest
+  @EnumSource(MemoryMode.class)
+  void aFamilyRedefinedWithAnotherDescriptionIsRegistered(MemoryMode mode) {
+    InMemoryMetricReader reader = start(AggregationTemporality.CUMULATIVE, mode);
+    Meter meter = provider.get("test");
+    meter.gaugeBuilder("widget.size").setDescription("before").buildWithCallback(m -> m.record(1, SERIES)).close();
+    meter.gaugeBuilder("widget.size").setDescription("after").buildWithCallback(m -> m.record(2, SERIES));
+
+    assertThat(reader.collectAllMetrics()).filteredOn(m -> m.getName().equals("widget.size")).singleElement()
+        .satisfies(m -> assertThat(m).hasDescription("after").hasDoubleGaugeSatisfying(
+            g -> g.hasPointsSatisfying(p -> p.hasValue(2))));
+  }
+
   private static MetricData find(java.util.Collection<MetricData> metrics, String name) {
     return metrics.stream().filter(m -> m.getName().equals(name)).findFirst().orElseThrow();
   }
