@@ -23,7 +23,8 @@ public final class Main {
 
   static CommandLine commandLine() {
     return new CommandLine(new Main()).setCaseInsensitiveEnumValuesAllowed(true)
-        .setExecutionExceptionHandler(new UserErrors());
+        .setExecutionExceptionHandler(new UserErrors()).setParameterExceptionHandler(new BadArguments())
+        .registerConverter(java.time.Duration.class, new DurationConverter());
   }
 
   /** {@code run} is the default: plain options go to it. */

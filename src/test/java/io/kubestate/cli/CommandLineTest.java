@@ -31,6 +31,29 @@ class CommandLineTest {
   }
 
   @Test
+  void aBadOptionOrValueIsTwoLinesAndExitCodeTwo() {
+    CliRunner.Result value = CliRunner.run("--metrics-port", "abc");
+    assertThat(value.exitCode()).isEqualTo(2);
+    assertThat(value.err().strip().lines()).containsExactly(
+        "Invalid value for option '--metrics-port': 'abc' is not an int", "`kube-state-otel run --help` lists the options.");
+    CliRunner.Result duration = CliRunner.run("--reload-period", "5x");
+    assertThat(duration.err()).startsWith("Invalid value for option '--reload-period': '5x' is not a duration: write 30s,");
+    CliRunner.Result typo = CliRunner.run("render", "--confg", "x.yaml");
+    assertThat(typo.exitCode()).isEqualTo(2);
+    assertThat(typo.err().strip().lines()).hasSize(2).first().isEqualTo("Unknown option: '--confg'");
+    assertThat(typo.err()).contains("--config");
+  }
+
+  @Test
+  void durationsAreReadAsKubernetesUsersWriteThemOrAsIso8601() {
+    DurationConverter durations = new DurationConverter();
+    assertThat(durations.convert("30s")).isEqualTo(java.time.Duration.ofSeconds(30));
+    assertThat(durations.convert("500ms")).isEqualTo(java.time.Duration.ofMillis(500));
+    assertThat(durations.convert("5m")).isEqualTo(java.time.Duration.ofMinutes(5));
+    assertThat(durations.convert("PT1H")).isEqualTo(java.time.Duration.ofHours(1));
+  }
+
+  @Test
   void aMissingKubeconfigIsOneLineAndExitCodeTwo() {
     CliRunner.Result r = CliRunner.run("--preset", "tekton", "--kubeconfig", tmp.resolve("nonexistent").toString());
     assertThat(r.exitCode()).isEqualTo(2);
