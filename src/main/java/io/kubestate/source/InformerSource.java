@@ -135,6 +135,7 @@ public final class InformerSource implements ObjectStore, AutoCloseable {
           resolver.stop(t);
           kinds.forget(t);
         } else if (!next.get(t).equals(kinds.projections.put(t, next.get(t))) && kinds.watches.containsKey(t)) {
+          kinds.retire(t);
           resolver.stop(t);
           kinds.configRelists.computeIfAbsent(t, k -> new LongAdder()).increment();
           kinds.states.put(t, KindState.WAITING);

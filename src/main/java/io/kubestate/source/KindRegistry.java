@@ -32,12 +32,18 @@ final class KindRegistry {
   final Set<WatchTarget> gone = ConcurrentHashMap.newKeySet();
   /** Lists again of a kind because its families read fields its cache lacks; its loops start over then. */
   final Map<WatchTarget, LongAdder> configRelists = new ConcurrentHashMap<>();
+  /**
+   * The relists of loops stopped for a config change, by kind, namespace and reason: the counters
+   * go on from them in the loops that follow, instead of starting again from 0.
+   */
+  private final Map<WatchTarget, Map<String, Map<String, Long>>> retiredRelists = new ConcurrentHashMap<>();
 
   void forget(WatchTarget t) {
     order.remove(t);
     states.remove(t);
     projections.remove(t);
     scopedProjections.remove(t);
+    retiredRelists.remove(t);
   }
 
   /** The state of each target's watch, in config order. */
@@ -66,20 +72,35 @@ final class KindRegistry {
         .allMatch(e -> e.getValue() == KindState.SYNCED || e.getValue() == KindState.NOT_SERVED);
   }
 
+  /** Keeps the relist counts of the loops of {@code target}, which are about to be replaced. */
+  void retire(WatchTarget target) {
+    KindWatch w = watches.get(target);
+    if (w == null) {
+      return;
+    }
+    Map<String, Map<String, Long>> byNamespace = retiredRelists.computeIfAbsent(target, t -> new ConcurrentHashMap<>());
+    for (WatchStatus s : w.statuses()) {
+      Map<String, Long> kept = byNamespace.computeIfAbsent(s.namespace(), ns -> new ConcurrentHashMap<>());
+      s.relists().forEach((reason, n) -> kept.merge(reason, n, Long::sum));
+    }
+  }
+
   List<WatchStatus> statuses() {
     List<WatchStatus> out = new ArrayList<>();
     for (WatchTarget t : order) {
       KindWatch w = watches.get(t);
       LongAdder config = configRelists.get(t);
-      if (w != null && config != null) {
+      Map<String, Map<String, Long>> retired = retiredRelists.getOrDefault(t, Map.of());
+      if (w != null) {
         for (WatchStatus s : w.statuses()) {
           Map<String, Long> relists = new TreeMap<>(s.relists());
-          relists.put("config", config.sum());
+          retired.getOrDefault(s.namespace(), Map.of()).forEach((reason, n) -> relists.merge(reason, n, Long::sum));
+          if (config != null) {
+            relists.put("config", config.sum());
+          }
           out.add(new WatchStatus(s.group(), s.version(), s.kind(), s.namespace(), s.up(), s.downSince(),
               s.sinceContact(), relists));
         }
-      } else if (w != null) {
-        out.addAll(w.statuses());
       } else if (states.containsKey(t)) {
         out.add(new WatchStatus(t.group(), t.versions().get(0), t.kind(), "", false));
       }
