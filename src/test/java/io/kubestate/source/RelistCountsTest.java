@@ -3,9 +3,7 @@ package io.kubestate.source;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import io.fabric8.kubernetes.client.ConfigBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.kubestate.config.ConfigLoader;
 import io.kubestate.expr.CompiledConfig;
 import io.kubestate.expr.Compiler;
@@ -38,8 +36,7 @@ class RelistCountsTest {
 
   @TempDir Path tmp;
   private final ScriptedApiServer api = new ScriptedApiServer();
-  private final KubernetesClient client = new KubernetesClientBuilder().withConfig(new ConfigBuilder()
-      .withMasterUrl(api.url()).withOauthToken("test").withRequestRetryBackoffLimit(0).build()).build();
+  private final KubernetesClient client = api.client();
   private InformerSource source;
 
   @AfterEach

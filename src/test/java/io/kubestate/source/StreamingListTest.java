@@ -3,9 +3,7 @@ package io.kubestate.source;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import io.fabric8.kubernetes.client.ConfigBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.kubestate.config.ConfigLoader;
 import io.kubestate.expr.CompiledConfig;
 import io.kubestate.expr.Compiler;
@@ -36,8 +34,7 @@ class StreamingListTest {
     api = new ScriptedApiServer();
     api.put("r1", RUNNING);
     api.put("r2", RUNNING);
-    client = new KubernetesClientBuilder().withConfig(new ConfigBuilder().withMasterUrl(api.url())
-        .withOauthToken("test").withRequestRetryBackoffLimit(0).build()).build();
+    client = api.client();
     config = Compiler.compile(ConfigLoader.load(List.of("tekton"), List.of()));
     runs = config.kinds().stream().filter(k -> k.target().kind().equals("PipelineRun")).findFirst()
         .orElseThrow().target();

@@ -1,5 +1,8 @@
 package io.kubestate.testing;
 
+import io.fabric8.kubernetes.client.ConfigBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.fabric8.mockwebserver.MockWebServer;
 import io.fabric8.mockwebserver.http.Dispatcher;
 import io.fabric8.mockwebserver.http.MockResponse;
@@ -53,6 +56,12 @@ public final class ScriptedApiServer implements AutoCloseable {
 
   public String url() {
     return "http://127.0.0.1:" + server.getPort();
+  }
+
+  /** A client of this server that leaves retries to the caller, as the exporter's loops do; the caller closes it. */
+  public KubernetesClient client() {
+    return new KubernetesClientBuilder().withConfig(new ConfigBuilder().withMasterUrl(url()).withOauthToken("test")
+        .withRequestRetryBackoffLimit(0).build()).build();
   }
 
   /** Creates or replaces a PipelineRun in namespace ci with this status, and tells the watches. */
