@@ -31,7 +31,8 @@ import picocli.CommandLine.Spec;
  */
 @Command(name = "metrics-doc", mixinStandardHelpOptions = true, versionProvider = Version.class,
     description = "Print the reference of every metric family of the built-in presets in Markdown: names "
-        + "(OpenTelemetry and Prometheus), type, unit, attributes (and their Prometheus labels), description. "
+        + "(OpenTelemetry and Prometheus), type, unit, attributes (and their Prometheus labels), description; "
+        + "then which attribute keys are semantic conventions, and the exporter's own metrics. "
         + "docs/metrics.md is this output.")
 final class MetricsDocCommand implements Callable<Integer> {
   static final String REGENERATE = "java -jar target/kube-state-otel.jar metrics-doc > docs/metrics.md";
@@ -67,23 +68,29 @@ final class MetricsDocCommand implements Callable<Integer> {
         .append("absent on an object is left off its series. Types: `gauge` (a number read from the object),\n")
         .append("`stateset` (one series per state, 1 for the current one), `info` (always 1); a family marked\n")
         .append("`count` or `sum` folds the objects into one series per value of its attributes.\n")
-        .append("[config.md](config.md) explains the presets' language.\n\n");
+        .append("[config.md](config.md) explains the presets' language. After the presets come\n")
+        .append("[which keys are semantic conventions](#").append(AttributeKeysDoc.ANCHOR).append(") and\n")
+        .append("[the exporter's own metrics](#").append(SelfMetricsDoc.ANCHOR).append(").\n\n");
     sb.append("| Preset | Description |\n|---|---|\n");
     for (Presets.Preset p : presets) {
       sb.append("| [").append(p.name()).append("](#").append(p.name()).append(") | ")
           .append(cell(p.description())).append(" |\n");
     }
+    Set<String> keys = new java.util.TreeSet<>();
     for (Presets.Preset p : presets) {
-      preset(sb, p);
+      preset(sb, p, keys);
     }
+    AttributeKeysDoc.render(sb, keys);
+    SelfMetricsDoc.render(sb);
     return sb.toString();
   }
 
-  private static void preset(StringBuilder sb, Presets.Preset preset) {
+  private static void preset(StringBuilder sb, Presets.Preset preset, Set<String> keys) {
     MetricsConfig config = ConfigLoader.load(List.of(preset.name()), List.of());
     Map<Position, CompiledFamily> compiled = new HashMap<>();
     for (KindMetrics kind : Compiler.compile(config).kinds()) {
       kind.families().forEach(f -> compiled.put(f.position(), f));
+      kind.families().forEach(f -> keys.addAll(f.attributeKeys()));
     }
     sb.append("\n## ").append(preset.name()).append("\n\n").append(preset.description()).append('\n');
     // A preset may describe one kind in several resource entries (for families with other

@@ -247,7 +247,7 @@ final class RunCommand implements Callable<Integer> {
     SelfTelemetry self = SelfTelemetry.register(telemetry.meter(SelfTelemetry.SCOPE, Version.current()), requests,
         Version.current());
     security.report(self);
-    sharding.registerSelfMetrics(telemetry.meter(SelfTelemetry.SCOPE, Version.current()));
+    SelfTelemetry.registerSharding(telemetry.meter(SelfTelemetry.SCOPE, Version.current()), sharding);
     if (sharding.split()) {
       logger.info(sharding + (autoShard ? ", the ordinal of pod " + System.getenv("POD_NAME") : "")
           + ": exporting the objects whose UID hashes to it; like every shard, listing and watching all objects");

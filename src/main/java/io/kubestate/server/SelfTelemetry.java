@@ -6,8 +6,10 @@ import io.kubestate.expr.WatchTarget;
 import io.kubestate.source.ApiRequests;
 import io.kubestate.source.InformerSource;
 import io.kubestate.source.KindState;
+import io.kubestate.source.Sharding;
 import io.kubestate.source.WatchStatus;
 import io.kubestate.telemetry.CollectionStats;
+import io.kubestate.telemetry.SelfMetrics;
 import io.opentelemetry.api.common.AttributeKey;
 import io.opentelemetry.api.common.Attributes;
 import io.opentelemetry.api.metrics.DoubleHistogram;
@@ -63,12 +65,9 @@ public final class SelfTelemetry {
 
   public static SelfTelemetry register(Meter meter, ApiRequests requests, String version) {
     SelfTelemetry self = new SelfTelemetry();
-    meter.gaugeBuilder("kube_state_otel.build.info").ofLongs()
-        .setDescription("The running version of kube-state-otel; always 1.")
+    SelfMetrics.BUILD_INFO.longGauge(meter)
         .buildWithCallback(m -> m.record(1, Attributes.of(VERSION, version)));
-    meter.gaugeBuilder("kube_state_otel.resource.up").ofLongs()
-        .setDescription("1 when the watch of a kind (in a namespace, or cluster-wide) has listed and is watching, or"
-            + " was within the last few seconds while a watch the API server ended opens again; 0 while it is down.")
+    SelfMetrics.RESOURCE_UP.longGauge(meter)
         .buildWithCallback(m -> {
           InformerSource s = self.source.get().get();
           if (s != null) {
@@ -78,10 +77,7 @@ public final class SelfTelemetry {
             }
           }
         });
-    meter.gaugeBuilder("kube_state_otel.watch.age").setUnit("s")
-        .setDescription("Seconds since the watch of a kind (in a namespace, or cluster-wide) last received an event"
-            + " or a bookmark, or listed; grows while the watch is down, or while nothing changes and the API server"
-            + " sends no bookmarks.")
+    SelfMetrics.WATCH_AGE.doubleGauge(meter)
         .buildWithCallback(m -> {
           InformerSource s = self.source.get().get();
           if (s != null) {
@@ -93,9 +89,7 @@ public final class SelfTelemetry {
             }
           }
         });
-    meter.counterBuilder("kube_state_otel.relists").setUnit("{list}")
-        .setDescription("Full lists of a kind after its first, by reason: expired (the API server answered 410 Gone"
-            + " to a watch) or config (the families read fields the cache lacks).")
+    SelfMetrics.RELISTS.counter(meter)
         .buildWithCallback(m -> {
           InformerSource s = self.source.get().get();
           if (s != null) {
@@ -108,9 +102,7 @@ public final class SelfTelemetry {
         });
     // Tells a kind whose CustomResourceDefinition is not installed (resource_up 0, and normal for a
     // preset naming an optional project) from one that cannot be watched (resource_up 0, a problem).
-    meter.gaugeBuilder("kube_state_otel.resource.served").ofLongs()
-        .setDescription("1 when the API serves one of a kind's versions, 0 when it serves none (its"
-            + " CustomResourceDefinition is not installed); absent while the API cannot be asked.")
+    SelfMetrics.RESOURCE_SERVED.longGauge(meter)
         .buildWithCallback(m -> {
           InformerSource s = self.source.get().get();
           if (s != null) {
@@ -121,9 +113,7 @@ public final class SelfTelemetry {
             });
           }
         });
-    meter.gaugeBuilder("kube_state_otel.wildcard.kinds").ofLongs().setUnit("{kind}")
-        .setDescription("Kinds a wildcard entry (version or kind \"*\") stands for now, by the entry's group,"
-            + " version and kind as written; a kube-state-metrics entry counts each served version of a kind.")
+    SelfMetrics.WILDCARD_KINDS.longGauge(meter)
         .buildWithCallback(m -> {
           Map<Attributes, Long> byEntry = new java.util.LinkedHashMap<>();
           for (Wildcards.Match match : self.wildcards.get().get()) {
@@ -133,16 +123,14 @@ public final class SelfTelemetry {
           }
           byEntry.forEach((attributes, n) -> m.record(n, attributes));
         });
-    meter.upDownCounterBuilder("kube_state_otel.objects").setUnit("{object}")
-        .setDescription("Objects in the cache, per watched kind.")
+    SelfMetrics.OBJECTS.upDownCounter(meter)
         .buildWithCallback(m -> {
           InformerSource s = self.source.get().get();
           if (s != null) {
             s.objectCounts().forEach((t, n) -> m.record(n, kind(t)));
           }
         });
-    meter.counterBuilder("kube_state_otel.events").setUnit("{event}")
-        .setDescription("Informer events per kind and type (add, update, delete).")
+    SelfMetrics.EVENTS.counter(meter)
         .buildWithCallback(m -> {
           InformerSource s = self.source.get().get();
           if (s != null) {
@@ -150,57 +138,50 @@ public final class SelfTelemetry {
                 kind(t).toBuilder().put("type", type).build())));
           }
         });
-    meter.counterBuilder("kube_state_otel.api.requests").setUnit("{request}")
-        .setDescription("Requests to the Kubernetes API by verb, resource and HTTP status (error: no response).")
+    SelfMetrics.API_REQUESTS.counter(meter)
         .buildWithCallback(m -> requests.counts().forEach((k, n) -> m.record(n, Attributes.builder()
             .put("verb", k.verb()).put("resource", k.resource()).put("code", k.code()).build())));
-    DoubleHistogram durations = meter.histogramBuilder("kube_state_otel.collection.duration").setUnit("s")
-        .setDescription("Time to evaluate the families of one kind in one collection, per reader.")
+    DoubleHistogram durations = SelfMetrics.COLLECTION_DURATION.histogram(meter)
         .setExplicitBucketBoundariesAdvice(List.of(0.001, 0.005, 0.01, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0))
         .build();
     self.stats.get().onDuration((reader, seconds) -> durations.record(seconds,
         Attributes.of(AttributeKey.stringKey("reader"), reader)));
-    meter.upDownCounterBuilder("kube_state_otel.series").setUnit("{series}")
-        .setDescription("Series a family produced at its last collection.")
+    SelfMetrics.SERIES.upDownCounter(meter)
         .buildWithCallback(m -> self.stats.get().series().forEach((f, n) -> m.record(n, Attributes.of(FAMILY, f))));
-    meter.counterBuilder("kube_state_otel.evaluation.errors").setUnit("{sample}")
-        .setDescription("Samples skipped (or made from an unexpected value) because an object did not have the"
-            + " expected shape, per family and reason, counted at every collection.")
+    SelfMetrics.EVALUATION_ERRORS.counter(meter)
         .buildWithCallback(m -> self.stats.get().errors().forEach((k, n) -> m.record(n,
             Attributes.of(FAMILY, k.family(), AttributeKey.stringKey("reason"), k.reason()))));
-    meter.counterBuilder("kube_state_otel.series.dropped").setUnit("{series}")
-        .setDescription("Series folded into the overflow series because a family reached the cardinality limit.")
+    SelfMetrics.SERIES_DROPPED.counter(meter)
         .buildWithCallback(m -> self.stats.get().dropped().forEach((f, n) -> m.record(n, Attributes.of(FAMILY, f))));
-    meter.counterBuilder("kube_state_otel.attribute.truncations").setUnit("{value}")
-        .setDescription("Attribute values cut to the maximum length.")
+    SelfMetrics.ATTRIBUTE_TRUNCATIONS.counter(meter)
         .buildWithCallback(m -> self.stats.get().truncated().forEach((f, n) -> m.record(n, Attributes.of(FAMILY, f))));
-    meter.upDownCounterBuilder("kube_state_otel.metricsconfig.series").setUnit("{series}")
-        .setDescription("Series a MetricsConfig resource produced at its last collection, exported or not.")
+    SelfMetrics.METRICSCONFIG_SERIES.upDownCounter(meter)
         .buildWithCallback(m -> self.stats.get().ownerSeries().forEach((o, n) -> m.record(n,
             Attributes.of(NAMESPACE, o.namespace(), AttributeKey.stringKey("name"), o.name()))));
-    meter.counterBuilder("kube_state_otel.metricsconfig.series.dropped").setUnit("{series}")
-        .setDescription("Series not exported because a MetricsConfig resource reached its series limit, per"
-            + " resource, counted at every collection.")
+    SelfMetrics.METRICSCONFIG_SERIES_DROPPED.counter(meter)
         .buildWithCallback(m -> self.stats.get().limited().forEach((o, n) -> m.record(n,
             Attributes.of(NAMESPACE, o.namespace(), AttributeKey.stringKey("name"), o.name()))));
-    meter.gaugeBuilder("kube_state_otel.metricsconfig.ready").ofLongs()
-        .setDescription("1 when a MetricsConfig resource is measured in full, 0 when it is refused or its series"
-            + " are cut at the limit; the reason is its Ready condition's.")
+    SelfMetrics.METRICSCONFIG_READY.longGauge(meter)
         .buildWithCallback(m -> self.stats.get().ownerStatuses().forEach((o, status) -> m.record(
             status.ready() ? 1 : 0, Attributes.of(NAMESPACE, o.namespace(), AttributeKey.stringKey("name"), o.name(),
                 AttributeKey.stringKey("reason"), status.reason()))));
-    meter.counterBuilder("kube_state_otel.scrapes.denied").setUnit("{request}")
-        .setDescription("Requests to the metrics endpoint refused by --metrics-auth, by HTTP status: 401 without a"
-            + " valid token, 403 without permission to get /metrics, 503 when the API could not review a token.")
+    SelfMetrics.SCRAPES_DENIED.counter(meter)
         .buildWithCallback(m -> self.denials.get().get().forEach((status, n) -> m.record(n,
             Attributes.of(AttributeKey.stringKey("code"), Integer.toString(status)))));
-    meter.gaugeBuilder("kube_state_otel.config.last_reload_successful").ofLongs()
-        .setDescription("1 when the last config load or reload was applied; 0 when it was rejected.")
+    SelfMetrics.CONFIG_RELOAD_SUCCESSFUL.longGauge(meter)
         .buildWithCallback(m -> m.record(self.reload.successful ? 1 : 0));
-    meter.gaugeBuilder("kube_state_otel.config.last_reload_success_timestamp").setUnit("s")
-        .setDescription("When a config was last applied, in seconds since the epoch.")
+    SelfMetrics.CONFIG_RELOAD_SUCCESS_TIMESTAMP.doubleGauge(meter)
         .buildWithCallback(m -> m.record(self.reload.lastSuccessSeconds));
     return self;
+  }
+
+  /**
+   * kube-state-metrics' self-metrics of the same names: dashboards tell the shards apart by them,
+   * and the total says how many partial counts of an aggregated family to expect.
+   */
+  public static void registerSharding(Meter meter, Sharding sharding) {
+    SelfMetrics.SHARD_ORDINAL.longGauge(meter).buildWithCallback(m -> m.record(sharding.shard()));
+    SelfMetrics.TOTAL_SHARDS.longGauge(meter).buildWithCallback(m -> m.record(sharding.total()));
   }
 
   private static Attributes kind(WatchTarget t) {

@@ -1,6 +1,5 @@
 package io.kubestate.source;
 
-import io.opentelemetry.api.metrics.Meter;
 import java.nio.charset.StandardCharsets;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -122,19 +121,6 @@ public record Sharding(int shard, int total) {
       j = (long) ((b + 1) * ((double) (1L << 31) / (double) ((key >>> 33) + 1)));
     }
     return (int) b;
-  }
-
-  /**
-   * kube-state-metrics' self-metrics of the same names: dashboards tell the shards apart by them,
-   * and the total says how many partial counts of an aggregated family to expect.
-   */
-  public void registerSelfMetrics(Meter meter) {
-    meter.gaugeBuilder("kube_state_otel.shard.ordinal").ofLongs()
-        .setDescription("The shard of this replica: it exports the objects whose UID hashes to it.")
-        .buildWithCallback(m -> m.record(shard));
-    meter.gaugeBuilder("kube_state_otel.total_shards").ofLongs()
-        .setDescription("The number of shards the objects are split into; 1 when this replica exports them all.")
-        .buildWithCallback(m -> m.record(total));
   }
 
   @Override

@@ -38,6 +38,20 @@ final class PrometheusNames {
     });
   }
 
+  /**
+   * The name a family is served under: a counter's ends in one {@code _total}, even when its
+   * OpenTelemetry name already ends in total.
+   */
+  String family(String name, String unit, boolean counter) {
+    String base = metric(name, unit);
+    return counter ? withoutTotal(base) + "_total" : base;
+  }
+
+  /** A counter's name without its {@code _total}, which the writer adds back to its samples. */
+  static String withoutTotal(String name) {
+    return name.endsWith("_total") ? name.substring(0, name.length() - "_total".length()) : name;
+  }
+
   String label(String key) {
     return labelNames.computeIfAbsent(key, k -> {
       // Underscores already in a key are kept (a_b__c stays): kube-state-metrics keeps them too.

@@ -15,6 +15,11 @@ public final class PrometheusNaming {
     return NAMES.metric(name, unit);
   }
 
+  /** The name of the family the endpoint serves: {@link #metricName}, and {@code _total} on a counter. */
+  public static String familyName(String name, String unit, boolean counter) {
+    return NAMES.family(name, unit, counter);
+  }
+
   public static String labelName(String attributeKey) {
     return NAMES.label(attributeKey);
   }

@@ -66,8 +66,8 @@ final class PrometheusWriter {
       }
       resource = resource == null ? m.getResource() : resource;
       String name = names.metric(m.getName(), m.getUnit());
-      if (kind == Kind.COUNTER && name.endsWith("_total")) {
-        name = name.substring(0, name.length() - "_total".length());
+      if (kind == Kind.COUNTER) {
+        name = PrometheusNames.withoutTotal(name);
       }
       Kind earlier = kinds.putIfAbsent(name, kind);
       if (earlier != null && earlier != kind) {

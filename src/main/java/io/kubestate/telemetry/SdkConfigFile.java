@@ -46,6 +46,7 @@ import java.util.logging.Logger;
  *   <li>a reader without a default cardinality limit gets {@code --cardinality-limit}, rather than
  *       the SDK's 2000, which would silently fold all but 1999 objects of a family into one series;
  *   <li>a meter provider without an exemplar filter gets {@code always_off}, as without a file;
+ *   <li>the OTLP exporter's own counters get a description ({@link ExporterMetrics}), as without a file;
  *   <li>the resource gets {@code service.name} kube-state-otel, {@code service.version}, {@code
  *       service.instance.id} and {@code k8s.cluster.name} wherever the file does not set them;
  *   <li>each push exporter sits behind an {@link ObjectResourceExporter}, for a Resource per object.
@@ -84,6 +85,7 @@ final class SdkConfigFile {
       adjustResource(model, settings);
       limit = adjustReaders(model, settings.cardinalityLimit(), push, targets);
       adjustExemplarFilter(model);
+      describeExporterMetrics(model);
       sdk = DeclarativeConfiguration.create(model, withPushWrapper(prometheus.componentLoader(), perObject)).getSdk();
     } catch (DeclarativeConfigException e) {
       throw invalid(file, e);
@@ -224,6 +226,12 @@ final class SdkConfigFile {
   private static void adjustExemplarFilter(OpenTelemetryConfigurationModel model) {
     if (model.getMeterProvider() != null && model.getMeterProvider().getExemplarFilter() == null) {
       model.getMeterProvider().withExemplarFilter(ExemplarFilterModel.ALWAYS_OFF);
+    }
+  }
+
+  private static void describeExporterMetrics(OpenTelemetryConfigurationModel model) {
+    if (model.getMeterProvider() != null) {
+      ExporterMetrics.describe(model.getMeterProvider());
     }
   }
 

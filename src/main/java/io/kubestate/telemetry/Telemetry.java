@@ -90,6 +90,7 @@ public final class Telemetry implements AutoCloseable {
           return new ObjectResourceExporter(exporter, perObject::get);
         })
         .addMeterProviderCustomizer((builder, config) -> {
+          ExporterMetrics.describe(builder);
           if (holder.wanted) {
             holder.reader = new PrometheusReader(true);
             builder.registerMetricReader(holder.reader, type -> settings.cardinalityLimit());

@@ -64,6 +64,8 @@ class SdkConfigFileRunTest {
         .allSatisfy(p -> assertThat(p.resource()).containsEntry("service.name", "kube-state-otel")
             .containsEntry("service.instance.id", "kso-0").containsEntry("k8s.pod.name", "kso-0")
             .containsKey("service.version"));
+    assertThat(Scrape.text(metrics).lines().filter(l -> l.matches("# HELP \\S+ ?")))
+        .as("families served without a description").isEmpty();
 
     process.destroy();
     assertThat(process.waitFor(30, TimeUnit.SECONDS)).as("stopped within 30 s of SIGTERM").isTrue();
