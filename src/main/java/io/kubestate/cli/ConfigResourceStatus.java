@@ -24,14 +24,23 @@ record ConfigResourceStatus(boolean ready, String reason, String message, List<P
     problems = List.copyOf(problems);
   }
 
-  /** The status object to write; the condition keeps its transition time while its status stays. */
-  Map<String, Object> toMap(ConfigResource resource, Instant now) {
+  /**
+   * The status object to write; the condition keeps its transition time while its status stays.
+   *
+   * @param lastWritten the status last written, which the resource may not show yet: its time
+   *     holds too, or a write made in the second before would be made again
+   */
+  Map<String, Object> toMap(ConfigResource resource, Map<String, Object> lastWritten, Instant now) {
     String status = ready ? "True" : "False";
     Map<String, Object> condition = new LinkedHashMap<>();
     condition.put("type", CONDITION);
     condition.put("status", status);
     condition.put("observedGeneration", resource.generation());
-    condition.put("lastTransitionTime", transition(resource, status, now));
+    String since = transition(resource.status(), status);
+    if (since == null && lastWritten != null) {
+      since = transition(lastWritten, status);
+    }
+    condition.put("lastTransitionTime", since != null ? since : now.truncatedTo(ChronoUnit.SECONDS).toString());
     condition.put("reason", reason);
     condition.put("message", message);
     Map<String, Object> out = new LinkedHashMap<>();
@@ -42,8 +51,9 @@ record ConfigResourceStatus(boolean ready, String reason, String message, List<P
     return out;
   }
 
-  private static String transition(ConfigResource resource, String status, Instant now) {
-    if (resource.status().get("conditions") instanceof List<?> conditions) {
+  /** When the condition of {@code current} turned {@code status}, or null when it is not so. */
+  private static String transition(Map<String, Object> current, String status) {
+    if (current.get("conditions") instanceof List<?> conditions) {
       for (Object c : conditions) {
         if (c instanceof Map<?, ?> m && CONDITION.equals(m.get("type")) && status.equals(m.get("status"))
             && m.get("lastTransitionTime") instanceof String since) {
@@ -51,6 +61,6 @@ record ConfigResourceStatus(boolean ready, String reason, String message, List<P
         }
       }
     }
-    return now.truncatedTo(ChronoUnit.SECONDS).toString();
+    return null;
   }
 }

@@ -267,7 +267,7 @@ final class TenantConfigs implements ConfigResources.Listener, AutoCloseable {
             + " kube_state_otel_metricsconfig_series_dropped_total)", outcome.problems(), outcome.families());
       }
       stats.status(owner(r.key()), new CollectionStats.OwnerStatus(outcome.ready(), outcome.reason()));
-      Map<String, Object> status = outcome.toMap(r, clock.instant());
+      Map<String, Object> status = outcome.toMap(r, written.get(r.key()), clock.instant());
       // Written once per change: should the API return it altered, writing it again would not end.
       if (!StatusComparison.same(status, r.status()) && !StatusComparison.same(status, written.get(r.key()))
           && host.writeStatus(r, status)) {
