@@ -26,7 +26,26 @@ public final class Exporter {
     command.add(System.getProperty("java.class.path"));
     command.add(Main.class.getName());
     command.addAll(List.of(args));
+    if (command.contains("--demo") && command.stream().noneMatch(a -> a.startsWith("--demo-kubeconfig"))) {
+      command.addAll(List.of("--demo-kubeconfig", demoKubeconfig().toString()));
+    }
     return new ProcessBuilder(command);
+  }
+
+  /**
+   * Where a demo writes its kubeconfig: the demo removes it when it stops, but not when a test kills
+   * it, so the tests' JVM removes it at exit.
+   */
+  private static Path demoKubeconfig() {
+    try {
+      Path dir = Files.createTempDirectory("kube-state-otel-test-demo");
+      dir.toFile().deleteOnExit();
+      Path file = dir.resolve("kubeconfig");
+      file.toFile().deleteOnExit();
+      return file;
+    } catch (IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
   }
 
   /** A kubeconfig pointing at the API mock server behind {@code client}, written into {@code dir}. */
