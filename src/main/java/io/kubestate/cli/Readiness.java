@@ -45,6 +45,9 @@ final class Readiness {
       }
       detail.append('\n');
     }
+    if (!source.wildcardsResolved()) {
+      detail.append("wildcard entries: waiting for the CustomResourceDefinitions, which name their kinds\n");
+    }
     if (synced && !ready) {
       detail.append("building the series (first collection)\n");
     }

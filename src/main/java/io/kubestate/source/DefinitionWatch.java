@@ -82,6 +82,11 @@ final class DefinitionWatch implements AutoCloseable {
     crds.start();
   }
 
+  /** Listed in full, or not readable at all: either way, what {@link #definitions} holds is all there is to know. */
+  boolean settled() {
+    return failed || crds.hasSynced();
+  }
+
   /** The definitions listed and watched so far. */
   List<CustomResourceDefinition> definitions() {
     return crds.getStore().list();

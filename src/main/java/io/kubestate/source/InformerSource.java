@@ -215,9 +215,14 @@ public final class InformerSource implements ObjectStore, AutoCloseable {
     return ready(t -> true);
   }
 
+  /** False while wildcard entries wait for the CustomResourceDefinitions to be listed, which name their kinds. */
+  public boolean wildcardsResolved() {
+    return follower.settled();
+  }
+
   /** As {@link #ready()}, counting only the kinds {@code counted} accepts. */
   public boolean ready(Predicate<WatchTarget> counted) {
-    return kinds.ready(counted);
+    return follower.settled() && kinds.ready(counted);
   }
 
   /** Every informer, and one entry per kind still waiting for the API, for the resource_up self-metric. */

@@ -25,6 +25,8 @@ final class KindFollower {
   private Consumer<List<ServedKind>> listener;
   private List<ServedKind> told;
   private ScheduledFuture<?> pending;
+  /** False from a follow until its groups' kinds were told from a full list of the definitions. */
+  private volatile boolean settled = true;
 
   KindFollower(ScheduledExecutorService scheduler, Supplier<DefinitionWatch> definitions) {
     this.scheduler = scheduler;
@@ -37,26 +39,51 @@ final class KindFollower {
       this.groups = Set.copyOf(groups);
       this.listener = listener;
       told = null;
+      settled = groups.isEmpty();
       read();
     });
   }
 
+  /**
+   * Whether the followed groups' kinds were told from a full list of the definitions, and what
+   * the listener did with them (swap in a config, whose kinds then start) is under way: until
+   * then the exporter is not ready, as it would be without the wildcard's kinds.
+   */
+  boolean settled() {
+    return settled;
+  }
+
   /** A definition of the group changed: its kinds are read after the next pause. */
   void changed(String group) {
-    if (listener != null && groups.contains(group) && (pending == null || pending.isDone())) {
+    if (listener != null && groups.contains(group)) {
+      readLater();
+    }
+  }
+
+  private void readLater() {
+    if (pending == null || pending.isDone()) {
       pending = scheduler.schedule(this::read, SETTLE_MILLIS, TimeUnit.MILLISECONDS);
     }
   }
 
   private void read() {
     DefinitionWatch watch = definitions.get();
-    if (listener == null || watch == null) {
+    if (listener == null) {
+      return;
+    }
+    if (watch == null || !watch.settled()) {
+      // The definitions are still being listed: the kinds of those listed so far would be some of them.
+      readLater();
       return;
     }
     List<ServedKind> now = ServedKinds.ofDefinitions(watch.definitions(), groups);
     if (!now.equals(told)) {
       told = now;
       listener.accept(now);
+    }
+    if (!settled) {
+      // Queued behind whatever the listener queued on this thread (the kinds it starts).
+      scheduler.execute(() -> settled = true);
     }
   }
 }

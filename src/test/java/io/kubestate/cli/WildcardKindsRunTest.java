@@ -75,20 +75,24 @@ class WildcardKindsRunTest {
     create(BUCKETS, "crossplane", 0);
     Path nativeConfig = Files.writeString(tmp.resolve("crossplane.yaml"), NATIVE);
     int metrics = Ports.free();
+    int health = Ports.free();
     process = Exporter.process("--kubeconfig", Exporter.kubeconfig(tmp, client).toString(),
         "--config", PUBLISHED.resolve("gatekeeper/config.yaml").toString(), "--config", nativeConfig.toString(),
         "--metrics-host", "127.0.0.1", "--metrics-port", Integer.toString(metrics),
-        "--telemetry-host", "127.0.0.1", "--telemetry-port", Integer.toString(Ports.free()))
+        "--telemetry-host", "127.0.0.1", "--telemetry-port", Integer.toString(health))
         .redirectErrorStream(true).redirectOutput(tmp.resolve("out.log").toFile()).start();
 
-    await().atMost(Duration.ofSeconds(30)).ignoreExceptions().untilAsserted(() -> assertThat(Scrape.text(metrics))
+    // Ready only once the wildcards' kinds, which the definitions name, are listed and measured.
+    await().atMost(Duration.ofSeconds(30)).ignoreExceptions()
+        .until(() -> Scrape.get("http://127.0.0.1:" + health + "/readyz", "text/plain").startsWith("ready"));
+    assertThat(Scrape.text(metrics))
         .contains("kube_customresource_constraint_violations{customresource_group=\"constraints.gatekeeper.sh\","
             + "customresource_kind=\"K8sRequiredLabels\",customresource_version=\"v1beta1\"} 2")
         .contains("object_name=\"payments\"")
         .contains("crossplane_managed_condition{condition_type=\"Ready\",crossplane_resource_kind=\"Bucket\","
             + "crossplane_resource_name=\"team-a-artifacts\"} 1")
         .contains("kube_state_otel_wildcard_kinds{group=\"constraints.gatekeeper.sh\",kind=\"*\",version=\"v1beta1\"} 1")
-        .contains("kube_state_otel_wildcard_kinds{group=\"s3.aws.upbound.io\",kind=\"*\",version=\"*\"} 1"));
+        .contains("kube_state_otel_wildcard_kinds{group=\"s3.aws.upbound.io\",kind=\"*\",version=\"*\"} 1");
 
     Crds.install(client, ALLOWED_REPOS);
     create(ALLOWED_REPOS, "gatekeeper", 1);
