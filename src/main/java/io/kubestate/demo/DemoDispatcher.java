@@ -56,10 +56,8 @@ final class DemoDispatcher extends KubernetesCrudDispatcher {
     if (request.method() == HttpMethod.GET && request.getPath().contains("sendInitialEvents=true")) {
       // The store cannot stream a list: it refuses, as an API server of its version (1.33) does
       // with its WatchList feature off, and clients list in pages.
-      return new MockResponse().setResponseCode(422).setHeader("Content-Type", "application/json")
-          .setBody("{\"kind\":\"Status\",\"apiVersion\":\"v1\",\"metadata\":{},\"status\":\"Failure\","
-              + "\"message\":\"sendInitialEvents is forbidden for watch unless the WatchList feature gate is enabled\","
-              + "\"reason\":\"Invalid\",\"code\":422}");
+      return status(422, "Invalid", "sendInitialEvents is forbidden for watch unless the WatchList feature gate is"
+          + " enabled");
     }
     String document = request.method() == HttpMethod.GET
         ? discovery.document(DemoTables.withoutQuery(request.getPath()))
@@ -161,14 +159,18 @@ final class DemoDispatcher extends KubernetesCrudDispatcher {
     if (refused == null) {
       return null;
     }
-    int code = 415;
+    return status(415, "UnsupportedMediaType", "the demo API server does not read " + refused + ", only JSON objects"
+        + " and JSON merge patches: use kubectl apply rather than create, and delete a built-in object (a Namespace)"
+        + " before applying it changed");
+  }
+
+  /** A failure as the API server words one: a Status object. */
+  private static MockResponse status(int code, String reason, String message) {
     return json(code, Serialization.asJson(new StatusBuilder()
         .withStatus("Failure")
-        .withReason("UnsupportedMediaType")
+        .withReason(reason)
         .withCode(code)
-        .withMessage("the demo API server does not read " + refused + ", only JSON objects and JSON merge patches: "
-            + "use kubectl apply rather than create, and delete a built-in object (a Namespace) before applying "
-            + "it changed")
+        .withMessage(message)
         .build()));
   }
 

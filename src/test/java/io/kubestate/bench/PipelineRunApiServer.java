@@ -166,9 +166,8 @@ final class PipelineRunApiServer implements AutoCloseable {
     if (watch && "true".equals(query.get("sendInitialEvents"))) {
       count((streamingLists ? "stream " : "stream refused ") + plural);
       return streamingLists ? stream(apiVersion, kind, namespace, query)
-          : ApiResponses.json(422, "{\"kind\":\"Status\",\"apiVersion\":\"v1\",\"metadata\":{},"
-              + "\"status\":\"Failure\",\"message\":\"sendInitialEvents is forbidden for watch unless the WatchList"
-              + " feature gate is enabled\",\"reason\":\"Invalid\",\"code\":422}");
+          : ApiResponses.status(422, "Invalid",
+              "sendInitialEvents is forbidden for watch unless the WatchList feature gate is enabled");
     }
     if (watch) {
       boolean upgrade = "websocket".equalsIgnoreCase(request.getHeader("Upgrade"));
@@ -289,8 +288,7 @@ final class PipelineRunApiServer implements AutoCloseable {
   private MockResponse notFound(RecordedRequest request, String what) {
     count("404 " + request.getMethod() + " " + request.getPath());
     System.err.println("api server: 404 (" + what + ") for " + request.getMethod() + " " + request.getPath());
-    return ApiResponses.json(404, "{\"kind\":\"Status\",\"apiVersion\":\"v1\",\"metadata\":{},\"status\":\"Failure\","
-        + "\"message\":\"the server could not find the requested resource\",\"reason\":\"NotFound\",\"code\":404}");
+    return ApiResponses.status(404, "NotFound", "the server could not find the requested resource");
   }
 
   private void count(String key) {

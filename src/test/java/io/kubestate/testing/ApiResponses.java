@@ -14,6 +14,12 @@ public final class ApiResponses {
     return new MockResponse().setResponseCode(code).setHeader("Content-Type", "application/json").setBody(body);
   }
 
+  /** A failure as the API server words one: a Status object. */
+  public static MockResponse status(int code, String reason, String message) {
+    return json(code, "{\"kind\":\"Status\",\"apiVersion\":\"v1\",\"metadata\":{},\"status\":\"Failure\","
+        + "\"message\":\"" + message + "\",\"reason\":\"" + reason + "\",\"code\":" + code + "}");
+  }
+
   /** A request's query parameters, decoded; the last of a repeated one. */
   public static Map<String, String> query(String query) {
     Map<String, String> out = new HashMap<>();

@@ -210,8 +210,7 @@ public final class ScriptedApiServer implements AutoCloseable {
   }
 
   private static MockResponse status(int code, String reason) {
-    return ApiResponses.json(code, "{\"kind\":\"Status\",\"apiVersion\":\"v1\",\"metadata\":{},\"status\":\"Failure\","
-        + "\"message\":\"answered " + code + " by the test\",\"reason\":\"" + reason + "\",\"code\":" + code + "}");
+    return ApiResponses.status(code, reason, "answered " + code + " by the test");
   }
 
   @Override
