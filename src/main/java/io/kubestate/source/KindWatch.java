@@ -116,27 +116,21 @@ final class KindWatch implements AutoCloseable {
     if (target.labelSelector() != null) {
       listing = listing.withLabelSelector(target.labelSelector());
     }
-    String cont = null;
-    int refilled = 0;
-    do {
-      GenericKubernetesResourceList page = listing.list(new io.fabric8.kubernetes.api.model.ListOptionsBuilder()
-          .withLimit(settings.listPage()).withContinue(cont).build());
-      for (GenericKubernetesResource obj : page.getItems()) {
-        if (!cache.holds(namespace)) {
-          continue;
-        }
-        String version = informedVersion(obj);
-        if (version == null || !version.equals(obj.getMetadata().getResourceVersion())) {
-          continue;
-        }
-        Map<String, Object> map = convert(obj);
-        if (map != null && cache.refill(namespace, obj.getMetadata().getName(), map)) {
-          refilled++;
-        }
+    int[] refilled = {0};
+    PagedList.read(listing, settings.listPage(), obj -> {
+      if (!cache.holds(namespace)) {
+        return;
       }
-      cont = page.getMetadata() == null ? null : page.getMetadata().getContinue();
-    } while (cont != null && !cont.isEmpty());
-    logger.info("read " + refilled + " " + kind.plural() + " of namespace " + namespace
+      String version = informedVersion(obj);
+      if (version == null || !version.equals(obj.getMetadata().getResourceVersion())) {
+        return;
+      }
+      Map<String, Object> map = convert(obj);
+      if (map != null && cache.refill(namespace, obj.getMetadata().getName(), map)) {
+        refilled[0]++;
+      }
+    }, () -> false);
+    logger.info("read " + refilled[0] + " " + kind.plural() + " of namespace " + namespace
         + " again for the fields its own configs read");
   }
 

@@ -137,9 +137,10 @@ final class ListWatch implements AutoCloseable {
   }
 
   private void page(String reason) {
-    PagedList read;
+    Listing listing = new Listing(versions, reason);
+    String version;
     try {
-      read = PagedList.read(operation, settings.listPage(), versions, () -> closed);
+      version = PagedList.read(operation, settings.listPage(), listing::add, () -> closed);
     } catch (RuntimeException e) {
       if (!closed && !gone(e)) {
         health.failed("list", e, listed);
@@ -147,7 +148,7 @@ final class ListWatch implements AutoCloseable {
       }
       return;
     }
-    complete(read.seen(), read.resourceVersion());
+    complete(listing.seen(), version);
     watch();
   }
 
@@ -157,14 +158,11 @@ final class ListWatch implements AutoCloseable {
    * opens the watch.
    */
   private void stream(String reason) {
-    int attempt;
-    synchronized (lock) {
-      if (closed) {
-        return;
-      }
-      attempt = ++generation;
+    int attempt = nextAttempt();
+    if (attempt < 0) {
+      return;
     }
-    Attempt listener = new Attempt(attempt, new InitialEvents(versions, reason));
+    Attempt listener = new Attempt(attempt, new Listing(versions, reason));
     Watch opened;
     try {
       opened = operation.watch(new ListOptionsBuilder().withSendInitialEvents(true)
@@ -194,6 +192,13 @@ final class ListWatch implements AutoCloseable {
         page(reason);
       }
     });
+  }
+
+  /** The number of a new watch request, which supersedes any before it; -1 once the loop stopped. */
+  private int nextAttempt() {
+    synchronized (lock) {
+      return closed ? -1 : ++generation;
+    }
   }
 
   /** Keeps {@code opened} as the loop's watch, unless the loop stopped or a newer attempt started meanwhile. */
@@ -237,12 +242,9 @@ final class ListWatch implements AutoCloseable {
   }
 
   private void watch() {
-    int attempt;
-    synchronized (lock) {
-      if (closed) {
-        return;
-      }
-      attempt = ++generation;
+    int attempt = nextAttempt();
+    if (attempt < 0) {
+      return;
     }
     Watch opened;
     try {
@@ -307,9 +309,9 @@ final class ListWatch implements AutoCloseable {
     private final long opened = System.currentTimeMillis();
     private volatile boolean received;
     /** The streaming list in progress; null once it is complete, or for a plain watch. */
-    private InitialEvents initial;
+    private Listing initial;
 
-    Attempt(int id, InitialEvents initial) {
+    Attempt(int id, Listing initial) {
       this.id = id;
       this.initial = initial;
     }

@@ -8,10 +8,11 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * The objects a streaming list has sent so far, up to the bookmark the API server marks as the
- * end of them; until then the watch's versions are not resumed from, as the list is not complete.
+ * The objects one list of a collection has given so far, in pages or as the events of a streaming
+ * list; the latter end at the bookmark the API server marks as the end of them, and until then the
+ * watch's versions are not resumed from, as the list is not complete.
  */
-final class InitialEvents {
+final class Listing {
   static final String END = "k8s.io/initial-events-end";
 
   private final Set<String> seen = new HashSet<>();
@@ -19,18 +20,21 @@ final class InitialEvents {
   /** Why the collection is read (null for the first list), for a retry if the stream breaks. */
   final String reason;
 
-  InitialEvents(ObjectVersions versions, String reason) {
+  Listing(ObjectVersions versions, String reason) {
     this.versions = versions;
     this.reason = reason;
   }
 
-  /** Takes one event; true when it is the bookmark that ends the list. */
+  /** Takes one object of a page. */
+  void add(GenericKubernetesResource obj) {
+    seen.add(Cache.metaNamespaceKeyFunc(obj));
+    versions.apply(obj);
+  }
+
+  /** Takes one event of a streaming list; true when it is the bookmark that ends the list. */
   boolean accept(Action action, GenericKubernetesResource obj) {
     switch (action) {
-      case ADDED, MODIFIED -> {
-        seen.add(Cache.metaNamespaceKeyFunc(obj));
-        versions.apply(obj);
-      }
+      case ADDED, MODIFIED -> add(obj);
       case DELETED -> {
         seen.remove(Cache.metaNamespaceKeyFunc(obj));
         versions.delete(obj);
@@ -44,7 +48,7 @@ final class InitialEvents {
     return false;
   }
 
-  /** The keys of every object the list sent. */
+  /** The keys of every object the list gave. */
   Set<String> seen() {
     return seen;
   }
