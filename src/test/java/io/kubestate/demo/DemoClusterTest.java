@@ -8,16 +8,12 @@ import static org.awaitility.Awaitility.await;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.OwnerReference;
 import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
-import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext;
 import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -26,9 +22,8 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.BooleanSupplier;
 import java.util.stream.Collector;
 import java.util.stream.Collectors;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 class DemoClusterTest {
   private static final Instant NOW = Instant.parse("2026-08-24T12:00:00Z");
@@ -37,25 +32,12 @@ class DemoClusterTest {
   /** The runs Kueue queues, and two test runs of the Tanzu supply chain. */
   private static final int SEEDED_RUNS = 14;
 
-  private DemoCluster cluster;
-  private KubernetesClient client;
-
-  @BeforeEach
-  void startCluster() {
-    cluster = DemoCluster.start(42L, Clock.fixed(NOW, ZoneOffset.UTC));
-    client = new KubernetesClientBuilder().withConfig(cluster.clientConfig()).build();
-  }
-
-  @AfterEach
-  void stopCluster() {
-    client.close();
-    cluster.close();
-  }
+  @RegisterExtension final DemoUnderTest demo = new DemoUnderTest(42L, NOW);
 
   @Test
   void servesEstablishedDefinitionsAndDiscovery() {
     List<CustomResourceDefinition> definitions =
-        client.apiextensions().v1().customResourceDefinitions().list().getItems();
+        demo.client().apiextensions().v1().customResourceDefinitions().list().getItems();
     assertThat(definitions)
         .extracting(definition -> definition.getMetadata().getName())
         .contains("pipelineruns.tekton.dev", "taskruns.tekton.dev", "workloads.kueue.x-k8s.io",
@@ -74,15 +56,15 @@ class DemoClusterTest {
         .containsExactlyInAnyOrder("Workload workloads", "Workload workloads/status");
     assertThat(resources("kueue.x-k8s.io/v1beta2"))
         .containsExactlyInAnyOrder("Workload workloads", "Workload workloads/status");
-    assertThat(client.getApiGroups().getGroups())
+    assertThat(demo.client().getApiGroups().getGroups())
         .extracting(group -> group.getName() + " " + group.getPreferredVersion().getVersion())
         .contains("apiextensions.k8s.io v1", "tekton.dev v1", "kueue.x-k8s.io v1beta2",
             "gateway.networking.k8s.io v1", "argoproj.io v1beta1", "kuadrant.io v1");
     assertThat(definitions).filteredOn(definition -> definition.getSpec().getScope().equals("Cluster"))
         .extracting(definition -> definition.getSpec().getNames().getKind())
         .containsExactlyInAnyOrder("GatewayClass", "ClusterInstanceClass");
-    assertThat(client.getKubernetesVersion().getGitVersion()).isEqualTo("v1.33.0");
-    assertThat(client.genericKubernetesResources("tekton.dev/v1", "PipelineRun")
+    assertThat(demo.client().getKubernetesVersion().getGitVersion()).isEqualTo("v1.33.0");
+    assertThat(demo.client().genericKubernetesResources("tekton.dev/v1", "PipelineRun")
         .inAnyNamespace().list().getItems()).hasSize(SEEDED_RUNS);
   }
 
@@ -192,7 +174,7 @@ class DemoClusterTest {
 
   @Test
   void simulatedRunIsQueuedAdmittedFinishedAndDeleted() {
-    DemoSimulator simulator = cluster.simulator();
+    DemoSimulator simulator = demo.cluster().simulator();
     Set<String> seeded = names(list(DemoKinds.PIPELINE_RUNS));
 
     tickUntil(simulator, () -> list(DemoKinds.PIPELINE_RUNS).size() > seeded.size(), 10);
@@ -240,7 +222,7 @@ class DemoClusterTest {
   void informerReceivesTheSimulatedChanges() {
     List<GenericKubernetesResource> added = new CopyOnWriteArrayList<>();
     List<GenericKubernetesResource> updated = new CopyOnWriteArrayList<>();
-    SharedIndexInformer<GenericKubernetesResource> informer = client
+    SharedIndexInformer<GenericKubernetesResource> informer = demo.client()
         .genericKubernetesResources(DemoKinds.PIPELINE_RUNS)
         .inAnyNamespace()
         .inform(new ResourceEventHandler<>() {
@@ -262,7 +244,7 @@ class DemoClusterTest {
       await().atMost(Duration.ofSeconds(5)).until(() -> added.size() == SEEDED_RUNS);
       assertThat(updated).isEmpty();
 
-      tickUntil(cluster.simulator(), () -> added.size() > SEEDED_RUNS, 10);
+      tickUntil(demo.cluster().simulator(), () -> added.size() > SEEDED_RUNS, 10);
 
       await().atMost(Duration.ofSeconds(5)).until(() -> !updated.isEmpty());
       assertThat(succeeded(updated.get(0))).containsEntry("reason", PENDING);
@@ -274,13 +256,13 @@ class DemoClusterTest {
   @Test
   void scheduledSimulationSurvivesRunsDeletedBehindItsBack() {
     Set<String> seeded = names(list(DemoKinds.PIPELINE_RUNS));
-    cluster.simulator().start(Duration.ofMillis(10));
+    demo.cluster().simulator().start(Duration.ofMillis(10));
 
     await().atMost(Duration.ofSeconds(10)).until(() -> simulatedRuns(seeded).size() >= 2);
     Set<String> deleted = simulatedRuns(seeded);
     list(DemoKinds.PIPELINE_RUNS).stream()
         .filter(run -> deleted.contains(run.getMetadata().getName()))
-        .forEach(run -> client.resource(run).delete());
+        .forEach(run -> demo.client().resource(run).delete());
     Set<String> existing = names(list(DemoKinds.PIPELINE_RUNS));
 
     await().atMost(Duration.ofSeconds(10)).until(() -> list(DemoKinds.PIPELINE_RUNS).stream()
@@ -290,10 +272,10 @@ class DemoClusterTest {
 
   @Test
   void closeStopsTheServerAndCanBeRepeated() {
-    cluster.close();
-    cluster.close();
+    demo.cluster().close();
+    demo.cluster().close();
 
-    assertThatThrownBy(() -> client.namespaces().list())
+    assertThatThrownBy(() -> demo.client().namespaces().list())
         .isInstanceOf(KubernetesClientException.class);
   }
 
@@ -314,13 +296,13 @@ class DemoClusterTest {
   }
 
   private List<String> resources(String groupVersion) {
-    return client.getApiResources(groupVersion).getResources().stream()
+    return demo.client().getApiResources(groupVersion).getResources().stream()
         .map(resource -> resource.getKind() + " " + resource.getName())
         .toList();
   }
 
   private List<GenericKubernetesResource> list(ResourceDefinitionContext kind) {
-    return client.genericKubernetesResources(kind).inAnyNamespace().list().getItems();
+    return demo.client().genericKubernetesResources(kind).inAnyNamespace().list().getItems();
   }
 
   /** The objects of a kind in the namespaces whose runs Kueue queues. */
@@ -331,14 +313,14 @@ class DemoClusterTest {
   }
 
   private GenericKubernetesResource pipelineRun(String namespace, String name) {
-    return client.genericKubernetesResources(DemoKinds.PIPELINE_RUNS)
+    return demo.client().genericKubernetesResources(DemoKinds.PIPELINE_RUNS)
         .inNamespace(namespace)
         .withName(name)
         .get();
   }
 
   private List<GenericKubernetesResource> taskRunsOf(String namespace, String pipelineRun) {
-    return client.genericKubernetesResources(DemoKinds.TASK_RUNS)
+    return demo.client().genericKubernetesResources(DemoKinds.TASK_RUNS)
         .inNamespace(namespace)
         .withLabel("tekton.dev/pipelineRun", pipelineRun)
         .list()

@@ -6,31 +6,13 @@ import io.fabric8.kubernetes.api.model.GenericKubernetesResourceBuilder;
 import io.fabric8.kubernetes.api.model.GroupVersionForDiscovery;
 import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
 import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinitionBuilder;
-import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.KubernetesClientBuilder;
-import java.time.Clock;
 import java.time.Instant;
-import java.time.ZoneOffset;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** Definitions a client creates while the demo runs, served as a real API server serves them. */
 class DemoDefinitionsTest {
-  private DemoCluster cluster;
-  private KubernetesClient client;
-
-  @BeforeEach
-  void startCluster() {
-    cluster = DemoCluster.start(7L, Clock.fixed(Instant.parse("2026-08-24T12:00:00Z"), ZoneOffset.UTC));
-    client = new KubernetesClientBuilder().withConfig(cluster.clientConfig()).build();
-  }
-
-  @AfterEach
-  void stopCluster() {
-    client.close();
-    cluster.close();
-  }
+  @RegisterExtension final DemoUnderTest demo = new DemoUnderTest(7L, Instant.parse("2026-08-24T12:00:00Z"));
 
   @Test
   void aDefinitionCreatedAtRunTimeIsEstablishedAndDiscoveredAtEveryServedVersionUntilDeleted() {
@@ -42,27 +24,27 @@ class DemoDefinitionsTest {
         .addNewVersion().withName("v1beta1").withServed(true).withStorage(false).endVersion()
         .endSpec()
         .build();
-    client.apiextensions().v1().customResourceDefinitions().resource(widgets).create();
+    demo.client().apiextensions().v1().customResourceDefinitions().resource(widgets).create();
 
-    assertThat(client.apiextensions().v1().customResourceDefinitions().withName("widgets.example.com").get()
+    assertThat(demo.client().apiextensions().v1().customResourceDefinitions().withName("widgets.example.com").get()
         .getStatus().getConditions())
         .anySatisfy(condition -> assertThat(condition.getType() + " " + condition.getStatus())
             .isEqualTo("Established True"));
-    assertThat(client.getApiGroup("example.com").getVersions())
+    assertThat(demo.client().getApiGroup("example.com").getVersions())
         .extracting(GroupVersionForDiscovery::getVersion).containsExactly("v1", "v1beta1");
-    assertThat(client.getApiResources("example.com/v1beta1").getResources())
+    assertThat(demo.client().getApiResources("example.com/v1beta1").getResources())
         .extracting(resource -> resource.getKind() + " " + resource.getName())
         .containsExactly("Widget widgets");
-    client.genericKubernetesResources("example.com/v1beta1", "Widget").inNamespace("ci")
+    demo.client().genericKubernetesResources("example.com/v1beta1", "Widget").inNamespace("ci")
         .resource(new GenericKubernetesResourceBuilder().withApiVersion("example.com/v1beta1").withKind("Widget")
             .withNewMetadata().withName("sprocket").endMetadata().build())
         .create();
-    assertThat(client.genericKubernetesResources("example.com/v1beta1", "Widget").inNamespace("ci").list()
+    assertThat(demo.client().genericKubernetesResources("example.com/v1beta1", "Widget").inNamespace("ci").list()
         .getItems()).extracting(widget -> widget.getMetadata().getName()).containsExactly("sprocket");
 
-    client.apiextensions().v1().customResourceDefinitions().withName("widgets.example.com").delete();
+    demo.client().apiextensions().v1().customResourceDefinitions().withName("widgets.example.com").delete();
 
-    assertThat(client.getApiGroups().getGroups()).extracting(group -> group.getName())
+    assertThat(demo.client().getApiGroups().getGroups()).extracting(group -> group.getName())
         .doesNotContain("example.com")
         .contains("tekton.dev");
   }

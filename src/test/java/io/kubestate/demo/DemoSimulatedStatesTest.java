@@ -4,40 +4,22 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.fail;
 
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
-import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext;
-import java.time.Clock;
 import java.time.Instant;
-import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.BooleanSupplier;
 import java.util.function.Predicate;
 import java.util.stream.Collectors;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** States the demo shows besides its Tekton runs: Kueue evictions, and seeded objects that change. */
 class DemoSimulatedStatesTest {
   private static final Instant NOW = Instant.parse("2026-08-24T12:00:00Z");
 
-  private DemoCluster cluster;
-  private KubernetesClient client;
-
-  @BeforeEach
-  void startCluster() {
-    cluster = DemoCluster.start(7L, Clock.fixed(NOW, ZoneOffset.UTC));
-    client = new KubernetesClientBuilder().withConfig(cluster.clientConfig()).build();
-  }
-
-  @AfterEach
-  void stopCluster() {
-    client.close();
-    cluster.close();
-  }
+  @RegisterExtension final DemoUnderTest demo = new DemoUnderTest(7L, NOW);
 
   @Test
   void seedsAPreemptedAndADeactivatedWorkload() {
@@ -71,7 +53,7 @@ class DemoSimulatedStatesTest {
     GenericKubernetesResource workload = list(DemoKinds.WORKLOADS).stream().filter(preempted).findFirst().orElseThrow();
     assertThat(condition(workload, "Evicted")).containsEntry("status", "True").containsEntry("reason", "Preempted");
     assertThat(condition(workload, "Finished")).containsEntry("reason", "Failed");
-    GenericKubernetesResource run = client.genericKubernetesResources(DemoKinds.PIPELINE_RUNS)
+    GenericKubernetesResource run = demo.client().genericKubernetesResources(DemoKinds.PIPELINE_RUNS)
         .inNamespace(workload.getMetadata().getNamespace())
         .withName(workload.getMetadata().getOwnerReferences().get(0).getName())
         .get();
@@ -121,7 +103,7 @@ class DemoSimulatedStatesTest {
 
   private void tickUntil(BooleanSupplier reached, int maxTicks) {
     for (int i = 0; i < maxTicks; i++) {
-      cluster.simulator().tick();
+      demo.cluster().simulator().tick();
       if (reached.getAsBoolean()) {
         return;
       }
@@ -131,12 +113,12 @@ class DemoSimulatedStatesTest {
 
   private String ready(ResourceDefinitionContext kind, String namespace) {
     GenericKubernetesResource object =
-        client.genericKubernetesResources(kind).inNamespace(namespace).withName(Tanzu.APP).get();
+        demo.client().genericKubernetesResources(kind).inNamespace(namespace).withName(Tanzu.APP).get();
     return (String) condition(object, "Ready").get("status");
   }
 
   private GenericKubernetesResource gateway() {
-    return client.genericKubernetesResources(DemoKinds.GATEWAYS)
+    return demo.client().genericKubernetesResources(DemoKinds.GATEWAYS)
         .inNamespace(GatewayApi.NAMESPACE).withName(GatewayApi.GATEWAY).get();
   }
 
@@ -151,17 +133,17 @@ class DemoSimulatedStatesTest {
   }
 
   private Map<String, Object> argoCdStatus() {
-    return client.genericKubernetesResources(DemoKinds.ARGO_CDS)
+    return demo.client().genericKubernetesResources(DemoKinds.ARGO_CDS)
         .inNamespace(ArgoCd.NAMESPACE).withName(ArgoCd.INSTANCE).get().get("status");
   }
 
   private GenericKubernetesResource application() {
-    return client.genericKubernetesResources(DemoKinds.APPLICATIONS)
+    return demo.client().genericKubernetesResources(DemoKinds.APPLICATIONS)
         .inNamespace(ArgoCd.NAMESPACE).withName(ArgoCd.APPLICATION).get();
   }
 
   private List<GenericKubernetesResource> list(ResourceDefinitionContext kind) {
-    return client.genericKubernetesResources(kind).inAnyNamespace().list().getItems();
+    return demo.client().genericKubernetesResources(kind).inAnyNamespace().list().getItems();
   }
 
   private static Map<String, Object> condition(GenericKubernetesResource object, String type) {
