@@ -14,6 +14,8 @@ import io.opentelemetry.api.common.AttributeKey;
 import io.opentelemetry.api.common.Attributes;
 import io.opentelemetry.api.metrics.DoubleHistogram;
 import io.opentelemetry.api.metrics.Meter;
+import io.opentelemetry.api.metrics.ObservableDoubleMeasurement;
+import io.opentelemetry.api.metrics.ObservableLongMeasurement;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicReference;
@@ -67,39 +69,25 @@ public final class SelfTelemetry {
     SelfTelemetry self = new SelfTelemetry();
     SelfMetrics.BUILD_INFO.longGauge(meter)
         .buildWithCallback(m -> m.record(1, Attributes.of(VERSION, version)));
-    SelfMetrics.RESOURCE_UP.longGauge(meter)
-        .buildWithCallback(m -> {
-          InformerSource s = self.source.get().get();
-          if (s != null) {
-            for (WatchStatus w : s.statuses()) {
-              m.record(w.up() ? 1 : 0, Attributes.of(GROUP, w.group(), VERSION, w.version(), KIND, w.kind(),
-                  NAMESPACE, w.namespace()));
-            }
-          }
-        });
-    SelfMetrics.WATCH_AGE.doubleGauge(meter)
-        .buildWithCallback(m -> {
-          InformerSource s = self.source.get().get();
-          if (s != null) {
-            for (WatchStatus w : s.statuses()) {
-              if (w.sinceContact() != null) {
-                m.record(w.sinceContact(), Attributes.of(GROUP, w.group(), VERSION, w.version(), KIND, w.kind(),
-                    NAMESPACE, w.namespace()));
-              }
-            }
-          }
-        });
-    SelfMetrics.RELISTS.counter(meter)
-        .buildWithCallback(m -> {
-          InformerSource s = self.source.get().get();
-          if (s != null) {
-            for (WatchStatus w : s.statuses()) {
-              w.relists().forEach((reason, n) -> m.record(n, Attributes.builder().put(GROUP, w.group())
-                  .put(VERSION, w.version()).put(KIND, w.kind()).put(NAMESPACE, w.namespace())
-                  .put("reason", reason).build()));
-            }
-          }
-        });
+    // The three read the same statuses: taken once per collection, in one callback.
+    ObservableLongMeasurement up = SelfMetrics.RESOURCE_UP.longGauge(meter).buildObserver();
+    ObservableDoubleMeasurement age = SelfMetrics.WATCH_AGE.doubleGauge(meter).buildObserver();
+    ObservableLongMeasurement relists = SelfMetrics.RELISTS.counter(meter).buildObserver();
+    meter.batchCallback(() -> {
+      InformerSource s = self.source.get().get();
+      if (s == null) {
+        return;
+      }
+      for (WatchStatus w : s.statuses()) {
+        Attributes watch = Attributes.of(GROUP, w.group(), VERSION, w.version(), KIND, w.kind(),
+            NAMESPACE, w.namespace());
+        up.record(w.up() ? 1 : 0, watch);
+        if (w.sinceContact() != null) {
+          age.record(w.sinceContact(), watch);
+        }
+        w.relists().forEach((reason, n) -> relists.record(n, watch.toBuilder().put("reason", reason).build()));
+      }
+    }, up, age, relists);
     // Tells a kind whose CustomResourceDefinition is not installed (resource_up 0, and normal for a
     // preset naming an optional project) from one that cannot be watched (resource_up 0, a problem).
     SelfMetrics.RESOURCE_SERVED.longGauge(meter)
